@@ -1,0 +1,307 @@
+package simulator
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// Instance is one ECS instance in the simulated fleet.
+type Instance struct{ ID, Zone, Status string }
+
+// Instance statuses the ECS API reports.
+const (
+	StatusPending  = "Pending"
+	StatusStarting = "Starting"
+	StatusRunning  = "Running"
+	StatusStopping = "Stopping"
+	StatusStopped  = "Stopped"
+)
+
+// instance is the simulator's own copy of an Instance; pointers to it are
+// shared by a region's listing order, its zone listings and its ID index.
+type instance struct{ id, zone, status string }
+
+// regionFleet is one region's instances. Its listing order is the order
+// DescribeInstanceStatus pages through; each zone listing keeps the same
+// relative order, so a zone-filtered page is a plain slice too.
+type regionFleet struct {
+	order  []*instance
+	byZone map[string][]*instance
+	byID   map[string]*instance
+	zones  map[string]struct{} // valid ZoneIds: every zone ever used, plus Config.Zones
+}
+
+func newRegionFleet() *regionFleet {
+	return &regionFleet{
+		byZone: map[string][]*instance{},
+		byID:   map[string]*instance{},
+		zones:  map[string]struct{}{},
+	}
+}
+
+func (rf *regionFleet) add(p *instance, atHead bool) {
+	if old, ok := rf.byID[p.id]; ok {
+		rf.remove(old)
+	}
+	rf.byID[p.id] = p
+	rf.zones[p.zone] = struct{}{}
+	if atHead {
+		rf.order = slices.Insert(rf.order, 0, p)
+		rf.byZone[p.zone] = slices.Insert(rf.byZone[p.zone], 0, p)
+		return
+	}
+	rf.order = append(rf.order, p)
+	rf.byZone[p.zone] = append(rf.byZone[p.zone], p)
+}
+
+func (rf *regionFleet) remove(p *instance) {
+	delete(rf.byID, p.id)
+	rf.order = removePtr(rf.order, p)
+	rf.byZone[p.zone] = removePtr(rf.byZone[p.zone], p)
+}
+
+func removePtr(s []*instance, p *instance) []*instance {
+	i := slices.Index(s, p)
+	if i < 0 {
+		return s
+	}
+	return slices.Delete(s, i, i+1)
+}
+
+// fleet is every region's instances behind one lock: requests take the read
+// lock to copy out a page; the mutators take the write lock.
+type fleet struct {
+	mu      sync.RWMutex
+	regions map[string]*regionFleet
+}
+
+// newFleet copies cfg's regions and zones, sorting each region by ID. Later
+// duplicates of an ID within a region are dropped.
+func newFleet(regions map[string][]Instance, zones map[string][]string) *fleet {
+	f := &fleet{regions: make(map[string]*regionFleet, len(regions))}
+	for name, list := range regions {
+		sorted := slices.Clone(list)
+		sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].ID < sorted[j].ID })
+		rf := newRegionFleet()
+		for _, in := range sorted {
+			if _, dup := rf.byID[in.ID]; dup {
+				continue
+			}
+			rf.add(&instance{id: in.ID, zone: in.Zone, status: in.Status}, false)
+		}
+		f.regions[name] = rf
+	}
+	for name, zs := range zones {
+		rf, ok := f.regions[name]
+		if !ok {
+			continue // zones alone do not make a region
+		}
+		for _, z := range zs {
+			rf.zones[z] = struct{}{}
+		}
+	}
+	return f
+}
+
+func (f *fleet) hasRegion(region string) bool {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	_, ok := f.regions[region]
+	return ok
+}
+
+// regionNames returns the regions, sorted.
+func (f *fleet) regionNames() []string {
+	f.mu.RLock()
+	names := make([]string, 0, len(f.regions))
+	for name := range f.regions {
+		names = append(names, name)
+	}
+	f.mu.RUnlock()
+	sort.Strings(names)
+	return names
+}
+
+// checkScope reports the API error for a region or zone the account lacks.
+func (f *fleet) checkScope(region, zone string) *apiError {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	rf, ok := f.regions[region]
+	if !ok {
+		return errorf(404, "InvalidRegionId.NotFound", "The specified RegionId does not exist.")
+	}
+	if zone == "" {
+		return nil
+	}
+	if _, ok := rf.zones[zone]; !ok {
+		return errorf(404, "InvalidZoneId.NotFound", "The ZoneId provided does not exist in our records.")
+	}
+	return nil
+}
+
+// statusItem is one entry of a DescribeInstanceStatus page.
+type statusItem struct {
+	InstanceID string `json:"InstanceId"`
+	Status     string `json:"Status"`
+}
+
+// pageQuery selects one page of a region's listing.
+type pageQuery struct {
+	region, zone string
+	ids          []string // when set, only these instances, in this order
+	number, size int      // number >= 1, size >= 1
+}
+
+// page copies out one page and the size of the whole (filtered) listing.
+// The region must exist; an unknown one yields an empty page.
+func (f *fleet) page(q pageQuery) (total int, items []statusItem) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	rf, ok := f.regions[q.region]
+	if !ok {
+		return 0, nil
+	}
+	list := rf.order
+	if q.zone != "" {
+		list = rf.byZone[q.zone]
+	}
+	if q.ids != nil {
+		list = rf.pick(q.ids, q.zone)
+	}
+	total = len(list)
+	if (q.number - 1) >= (total+q.size-1)/q.size { // past the end; also guards overflow
+		return total, []statusItem{}
+	}
+	start := (q.number - 1) * q.size
+	end := min(start+q.size, total)
+	items = make([]statusItem, 0, end-start)
+	for _, p := range list[start:end] {
+		items = append(items, statusItem{InstanceID: p.id, Status: p.status})
+	}
+	return total, items
+}
+
+// pick returns the named instances that exist (and are in zone, when
+// given), in the order named, without repeats.
+func (rf *regionFleet) pick(ids []string, zone string) []*instance {
+	out := make([]*instance, 0, len(ids))
+	seen := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		p, ok := rf.byID[id]
+		if !ok || (zone != "" && p.zone != zone) {
+			continue
+		}
+		if _, dup := seen[id]; dup {
+			continue
+		}
+		seen[id] = struct{}{}
+		out = append(out, p)
+	}
+	return out
+}
+
+// SetStatus changes one instance's status. It reports whether the instance
+// was found.
+func (s *Server) SetStatus(region, instanceID, status string) bool {
+	s.fleet.mu.Lock()
+	defer s.fleet.mu.Unlock()
+	rf, ok := s.fleet.regions[region]
+	if !ok {
+		return false
+	}
+	p, ok := rf.byID[instanceID]
+	if !ok {
+		return false
+	}
+	p.status = status
+	return true
+}
+
+// Insert adds an instance at the head (atHead) or the tail of the region's
+// listing order, so a sweep already under way sees the listing shift. An
+// instance with the same ID is replaced. A region not yet known is created,
+// and from then on is a valid RegionId.
+func (s *Server) Insert(region string, inst Instance, atHead bool) {
+	s.fleet.mu.Lock()
+	defer s.fleet.mu.Unlock()
+	rf, ok := s.fleet.regions[region]
+	if !ok {
+		rf = newRegionFleet()
+		s.fleet.regions[region] = rf
+	}
+	rf.add(&instance{id: inst.ID, zone: inst.Zone, status: inst.Status}, atHead)
+}
+
+// Remove deletes an instance from the region's listing. It reports whether
+// the instance was found. Its zone stays a valid ZoneId.
+func (s *Server) Remove(region, instanceID string) bool {
+	s.fleet.mu.Lock()
+	defer s.fleet.mu.Unlock()
+	rf, ok := s.fleet.regions[region]
+	if !ok {
+		return false
+	}
+	p, ok := rf.byID[instanceID]
+	if !ok {
+		return false
+	}
+	rf.remove(p)
+	return true
+}
+
+// Instances returns a copy of the region's instances in listing order: the
+// ground truth a test compares an exporter's output with. An unknown region
+// yields nil.
+func (s *Server) Instances(region string) []Instance {
+	s.fleet.mu.RLock()
+	defer s.fleet.mu.RUnlock()
+	rf, ok := s.fleet.regions[region]
+	if !ok {
+		return nil
+	}
+	out := make([]Instance, len(rf.order))
+	for i, p := range rf.order {
+		out[i] = Instance{ID: p.id, Zone: p.zone, Status: p.status}
+	}
+	return out
+}
+
+// GenerateFleet builds a deterministic fleet of n instances in region. IDs
+// are "i-" + 8 hex digits of the region's hash + a 10-digit sequence number,
+// so they are stable for (region, i) and sort in sequence order. Zones are
+// "<region>-a", "-b" and "-c" round-robin. About 80% of the instances are
+// Running, 17% Stopped and 3% Pending, Starting or Stopping, drawn from seed.
+func GenerateFleet(region string, n int, seed int64) []Instance {
+	if n <= 0 {
+		return []Instance{}
+	}
+	h := regionHash(region)
+	rng := rand.New(rand.NewPCG(uint64(seed), uint64(h)))
+	transitional := [...]string{StatusPending, StatusStarting, StatusStopping}
+	out := make([]Instance, n)
+	for i := range out {
+		status := StatusRunning
+		switch x := rng.IntN(100); {
+		case x >= 97:
+			status = transitional[rng.IntN(len(transitional))]
+		case x >= 80:
+			status = StatusStopped
+		}
+		out[i] = Instance{
+			ID:     fmt.Sprintf("i-%08x%010d", h, i),
+			Zone:   region + "-" + string(rune('a'+i%3)),
+			Status: status,
+		}
+	}
+	return out
+}
+
+func regionHash(region string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(region))
+	return h.Sum32()
+}

@@ -1,0 +1,210 @@
+package simulator
+
+import (
+	"context"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFleetChangesShowInTheListing(t *testing.T) {
+	const region = "cn-hangzhou"
+	fleet := GenerateFleet(region, 5, 1)
+	ids := fleetIDs(fleet)
+	newcomer := Instance{ID: "i-0new", Zone: "cn-hangzhou-a", Status: StatusPending}
+	tests := []struct {
+		name   string
+		change func(s *Server) bool
+		want   []string
+	}{
+		{
+			name:   "Insert at the head puts the instance first",
+			change: func(s *Server) bool { s.Insert(region, newcomer, true); return true },
+			want:   append([]string{newcomer.ID}, ids...),
+		},
+		{
+			name:   "Insert at the tail puts the instance last",
+			change: func(s *Server) bool { s.Insert(region, newcomer, false); return true },
+			want:   append(append([]string{}, ids...), newcomer.ID),
+		},
+		{
+			name: "Insert of an existing ID moves it rather than duplicating it",
+			change: func(s *Server) bool {
+				s.Insert(region, Instance{ID: ids[2], Zone: "cn-hangzhou-b", Status: StatusStopped}, true)
+				return true
+			},
+			want: []string{ids[2], ids[0], ids[1], ids[3], ids[4]},
+		},
+		{
+			name:   "Remove takes the instance out",
+			change: func(s *Server) bool { return s.Remove(region, ids[1]) },
+			want:   []string{ids[0], ids[2], ids[3], ids[4]},
+		},
+		{
+			name:   "Remove of an unknown instance reports false",
+			change: func(s *Server) bool { return !s.Remove(region, "i-nope") && !s.Remove("xx-nowhere-1", ids[0]) },
+			want:   ids,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: fleet}})
+			if !tt.change(s) {
+				t.Fatal("the change reported failure")
+			}
+			body := mustDescribe(t, newClient(t, endpoint, clientOpts{}), statusQuery{region: region, size: 50})
+			if got := pageIDs(body); !reflect.DeepEqual(got, tt.want) || int(*body.TotalCount) != len(tt.want) {
+				t.Errorf("listing %v (TotalCount %d), want %v", got, *body.TotalCount, tt.want)
+			}
+		})
+	}
+}
+
+func TestSetStatusShowsInTheNextPage(t *testing.T) {
+	const region = "cn-hangzhou"
+	fleet := []Instance{{ID: "i-1", Zone: "cn-hangzhou-a", Status: StatusRunning}}
+	s, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: fleet}})
+	c := newClient(t, endpoint, clientOpts{})
+	if !s.SetStatus(region, "i-1", StatusStopping) {
+		t.Fatal("SetStatus of a known instance reported false")
+	}
+	if s.SetStatus(region, "i-2", StatusStopping) || s.SetStatus("xx-nowhere-1", "i-1", StatusStopping) {
+		t.Error("SetStatus of an unknown instance reported true")
+	}
+	body := mustDescribe(t, c, statusQuery{region: region})
+	if got := *body.InstanceStatuses.InstanceStatus[0].Status; got != StatusStopping {
+		t.Errorf("Status = %s, want %s", got, StatusStopping)
+	}
+	if fleet[0].Status != StatusRunning {
+		t.Error("the caller's Config slice changed")
+	}
+}
+
+func TestInsertIntoANewRegionCreatesIt(t *testing.T) {
+	s, endpoint := startServer(t, Config{Regions: map[string][]Instance{"cn-hangzhou": nil}})
+	s.Insert("cn-beijing", Instance{ID: "i-bj", Zone: "cn-beijing-a", Status: StatusRunning}, false)
+	body := mustDescribe(t, newClient(t, endpoint, clientOpts{}), statusQuery{region: "cn-beijing", zone: "cn-beijing-a"})
+	if got := pageIDs(body); !reflect.DeepEqual(got, []string{"i-bj"}) {
+		t.Errorf("cn-beijing lists %v, want [i-bj]", got)
+	}
+}
+
+func TestOnRequestCanChangeTheFleetMidSweep(t *testing.T) {
+	const region = "cn-hangzhou"
+	fleet := GenerateFleet(region, 100, 1)
+	var s *Server
+	s, endpoint := startServer(t, Config{
+		Regions: map[string][]Instance{region: fleet},
+		OnRequest: func(r string, page int) {
+			if page == 2 { // a new instance arrives at the head while page 2 is read
+				s.Insert(r, Instance{ID: "i-0000new", Zone: "cn-hangzhou-a", Status: StatusPending}, true)
+			}
+		},
+	})
+	c := newClient(t, endpoint, clientOpts{})
+	first := pageIDs(mustDescribe(t, c, statusQuery{region: region, page: 1, size: 50}))
+	second := mustDescribe(t, c, statusQuery{region: region, page: 2, size: 50})
+	if *second.TotalCount != 101 {
+		t.Errorf("TotalCount = %d, want 101", *second.TotalCount)
+	}
+	// The listing shifted by one, so page 2 repeats page 1's last instance.
+	if got := pageIDs(second)[0]; got != first[49] {
+		t.Errorf("page 2 starts with %s, want the shifted %s", got, first[49])
+	}
+}
+
+func TestGenerateFleetIsDeterministic(t *testing.T) {
+	const region = "eu-central-1"
+	a, b := GenerateFleet(region, 1000, 42), GenerateFleet(region, 1000, 42)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two fleets from the same seed differ")
+	}
+	ids := fleetIDs(a)
+	if !sort.StringsAreSorted(ids) {
+		t.Error("IDs do not sort in sequence order")
+	}
+	seen := map[string]bool{}
+	counts := map[string]int{}
+	for i, in := range a {
+		if seen[in.ID] || !strings.HasPrefix(in.ID, "i-") {
+			t.Fatalf("ID %q is repeated or malformed", in.ID)
+		}
+		seen[in.ID] = true
+		if want := region + "-" + string(rune('a'+i%3)); in.Zone != want {
+			t.Fatalf("instance %d in zone %s, want %s", i, in.Zone, want)
+		}
+		counts[in.Status]++
+	}
+	if counts[StatusRunning] < 700 || counts[StatusStopped] < 100 || counts[StatusRunning]+counts[StatusStopped] == 1000 {
+		t.Errorf("status mix %v: want mostly Running, some Stopped, a few in transition", counts)
+	}
+	if short := GenerateFleet(region, 10, 7); !reflect.DeepEqual(fleetIDs(short), ids[:10]) {
+		t.Error("IDs depend on n or the seed, want them stable for (region, i)")
+	}
+	if other := GenerateFleet("us-west-1", 1, 42); other[0].ID == a[0].ID {
+		t.Error("two regions share an instance ID")
+	}
+}
+
+func TestTheDemoAccountServesItsFleet(t *testing.T) {
+	cfg := Demo()
+	var names []string
+	total := 0
+	for name, list := range cfg.Regions {
+		names = append(names, name)
+		total += len(list)
+	}
+	sort.Strings(names)
+	if want := []string{"cn-hangzhou", "cn-shanghai", "eu-central-1", "us-west-1"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("demo regions %v, want %v", names, want)
+	}
+	if total < 200 || total > 500 {
+		t.Errorf("demo fleet has %d instances, want a few hundred", total)
+	}
+	cfg.Latency = nil // keep the test quick
+	_, endpoint := startServer(t, cfg)
+	c := newClient(t, endpoint, clientOpts{key: DemoAccessKeyID, secret: DemoAccessKeySecret})
+	body := mustDescribe(t, c, statusQuery{region: "cn-hangzhou", size: 50})
+	if int(*body.TotalCount) != len(cfg.Regions["cn-hangzhou"]) {
+		t.Errorf("TotalCount %d, want %d", *body.TotalCount, len(cfg.Regions["cn-hangzhou"]))
+	}
+}
+
+func TestChurnChangesStatuses(t *testing.T) {
+	const region = "cn-hangzhou"
+	s, _ := startServer(t, Config{Regions: map[string][]Instance{region: GenerateFleet(region, 50, 1)}})
+	before := s.Instances(region)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Churn(ctx, time.Millisecond, 9)
+	}()
+	waitFor(t, func() bool { return !reflect.DeepEqual(s.Instances(region), before) })
+	cancel()
+	<-done
+	after := s.Instances(region)
+	for i := range after {
+		if after[i].ID != before[i].ID || after[i].Zone != before[i].Zone {
+			t.Fatalf("Churn changed more than statuses: %+v -> %+v", before[i], after[i])
+		}
+		if _, known := churnNext[after[i].Status]; !known {
+			t.Errorf("%s has unknown status %q", after[i].ID, after[i].Status)
+		}
+	}
+}
+
+func TestChurnFollowsTheLifeCycle(t *testing.T) {
+	want := map[string]string{
+		StatusRunning:  StatusStopping,
+		StatusStopping: StatusStopped,
+		StatusStopped:  StatusStarting,
+		StatusStarting: StatusRunning,
+		StatusPending:  StatusRunning,
+	}
+	if !reflect.DeepEqual(churnNext, want) {
+		t.Errorf("transitions %v, want %v", churnNext, want)
+	}
+}
