@@ -1,0 +1,223 @@
+// Package aliyun is the exporter's only door to the Alibaba Cloud ECS API.
+// It wraps the official SDK (signing, credentials, endpoints, transport) and
+// adds what a scrape needs on top: paging, a per-region rate limit, a global
+// cap on requests in flight, and deadline-aware retries. It returns plain
+// Go values; no SDK type leaves this package.
+package aliyun
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"sync"
+	"time"
+
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
+	"github.com/alibabacloud-go/tea/dara"
+	"golang.org/x/time/rate"
+)
+
+// MaxPageSize is the largest PageSize DescribeInstanceStatus accepts.
+const MaxPageSize = 50
+
+// ActionDescribeInstanceStatus is the API action the exporter pages through.
+const ActionDescribeInstanceStatus = "DescribeInstanceStatus"
+
+// Instance is one ECS instance and its status as the API reports it.
+type Instance struct {
+	ID     string
+	Status string
+}
+
+// Observer receives one call per API attempt, retries included. code is
+// "OK" on success, else the Error's Code.
+type Observer interface {
+	ObserveRequest(action, region, code string, d time.Duration)
+}
+
+// Options configures a Client. The zero value of every field but Regions and
+// Credential is a usable default.
+type Options struct {
+	// Regions to build SDK clients for.
+	Regions []string
+	// Credential signs every request. Required.
+	Credential Credential
+	// Endpoint, when set, replaces every region's endpoint (scheme, host and
+	// optional port; for example http://127.0.0.1:8080).
+	Endpoint *url.URL
+	// Network selects the SDK's endpoints: "public" (default) or "vpc".
+	Network string
+	// PageSize is the DescribeInstanceStatus page size, 1..MaxPageSize.
+	// Zero means MaxPageSize.
+	PageSize int
+	// RateLimit is API requests per second per region; zero is unlimited.
+	RateLimit float64
+	// MaxInflight caps API requests in flight across all regions; zero
+	// means 16.
+	MaxInflight int
+	// MaxRetries is how many times one call is retried after a retryable
+	// failure. Zero means no retries.
+	MaxRetries int
+	// SignatureV1 signs with HMAC-SHA1 query signing instead of the SDK's
+	// default ACS3-HMAC-SHA256. Only tests use it.
+	SignatureV1 bool
+	// Observer, when set, is told about every API attempt.
+	Observer Observer
+}
+
+// Client pages through DescribeInstanceStatus for the configured regions.
+// It is safe for concurrent use.
+type Client struct {
+	opts     Options
+	regions  map[string]*regionClient
+	inflight chan struct{}
+	doer     *httpDoer
+	backoff  backoff
+}
+
+// regionClient holds a region's SDK clients and rate limiter. The SDK
+// client is not safe for concurrent calls (every RPC call clears a field of
+// the shared client), so each request borrows one from a pool.
+type regionClient struct {
+	sdk      sync.Pool // of *ecs.Client
+	endpoint string
+	limiter  *rate.Limiter
+}
+
+func (rc *regionClient) get() *ecs.Client  { return rc.sdk.Get().(*ecs.Client) }
+func (rc *regionClient) put(c *ecs.Client) { rc.sdk.Put(c) }
+
+// New validates opts and builds one SDK client per region.
+func New(opts Options) (*Client, error) {
+	if opts.Credential == nil {
+		return nil, errors.New("aliyun: no credential")
+	}
+	if opts.PageSize == 0 {
+		opts.PageSize = MaxPageSize
+	}
+	if opts.PageSize < 1 || opts.PageSize > MaxPageSize {
+		return nil, fmt.Errorf("aliyun: page size %d is outside 1..%d", opts.PageSize, MaxPageSize)
+	}
+	if opts.MaxInflight <= 0 {
+		opts.MaxInflight = 16
+	}
+	if opts.Network == "" {
+		opts.Network = "public"
+	}
+	if opts.Network != "public" && opts.Network != "vpc" {
+		return nil, fmt.Errorf("aliyun: network %q is not public or vpc", opts.Network)
+	}
+	c := &Client{
+		opts:     opts,
+		regions:  make(map[string]*regionClient, len(opts.Regions)),
+		inflight: make(chan struct{}, opts.MaxInflight),
+		doer:     newHTTPDoer(opts.MaxInflight),
+		backoff:  defaultBackoff,
+	}
+	for _, r := range opts.Regions {
+		sdk, err := c.newSDKClient(r)
+		if err != nil {
+			return nil, fmt.Errorf("aliyun: region %s: %w", r, err)
+		}
+		rc := &regionClient{endpoint: dara.StringValue(sdk.Endpoint), limiter: newLimiter(opts.RateLimit)}
+		rc.sdk.New = func() any {
+			// The same configuration succeeded just above.
+			sdk, _ := c.newSDKClient(r)
+			return sdk
+		}
+		rc.put(sdk)
+		c.regions[r] = rc
+	}
+	return c, nil
+}
+
+// newLimiter allows qps requests per second with a burst of one second's
+// worth; qps <= 0 is unlimited.
+func newLimiter(qps float64) *rate.Limiter {
+	if qps <= 0 {
+		return rate.NewLimiter(rate.Inf, 0)
+	}
+	return rate.NewLimiter(rate.Limit(qps), int(math.Max(1, math.Ceil(qps))))
+}
+
+func (c *Client) newSDKClient(region string) (*ecs.Client, error) {
+	cfg := &openapiutil.Config{
+		RegionId:   dara.String(region),
+		Credential: markedCredential{c.opts.Credential},
+		HttpClient: c.doer,
+		UserAgent:  dara.String("aliyun_ecs_exporter"),
+	}
+	switch {
+	case c.opts.Endpoint != nil:
+		cfg.Endpoint = dara.String(c.opts.Endpoint.Host)
+		cfg.Protocol = dara.String(c.opts.Endpoint.Scheme)
+	case c.opts.Network == "vpc":
+		// The SDK's endpoint map lists public hosts only and wins over
+		// Network, so build the VPC host with the SDK's own rule.
+		ep, err := openapiutil.GetEndpointRules(dara.String("ecs"), dara.String(region),
+			dara.String("regional"), dara.String("vpc"), nil)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Endpoint = ep
+		cfg.Protocol = dara.String("https")
+	default:
+		cfg.Protocol = dara.String("https")
+	}
+	if c.opts.SignatureV1 {
+		cfg.SignatureAlgorithm = dara.String("v2")
+	}
+	sdk, err := ecs.NewClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	// Typed errors keep the throttling hint and the HTTP status.
+	sdk.Client.DisableSDKError = dara.Bool(true)
+	return sdk, nil
+}
+
+// Endpoint returns the host the region's requests go to.
+func (c *Client) Endpoint(region string) string {
+	rc, ok := c.regions[region]
+	if !ok {
+		return ""
+	}
+	return rc.endpoint
+}
+
+// Close releases idle connections.
+func (c *Client) Close() { c.doer.close() }
+
+// InstanceStatuses returns every instance of region (restricted to zones when
+// not empty), de-duplicated by ID, in API order. It fails as a whole: a
+// partial list is never returned.
+func (c *Client) InstanceStatuses(ctx context.Context, region string, zones []string) ([]Instance, error) {
+	rc, ok := c.regions[region]
+	if !ok {
+		return nil, fmt.Errorf("aliyun: region %s was not configured", region)
+	}
+	if len(zones) == 0 {
+		return c.sweepZone(ctx, rc, region, "")
+	}
+	results := make([][]Instance, len(zones))
+	errs := make([]error, len(zones))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i, z := range zones {
+		wg.Go(func() {
+			results[i], errs[i] = c.sweepZone(ctx, rc, region, z)
+			if errs[i] != nil {
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	if err := firstError(errs); err != nil {
+		return nil, err
+	}
+	return dedupe(results), nil
+}

@@ -1,0 +1,68 @@
+package aliyun
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/aliyun/credentials-go/credentials"
+)
+
+// Credential is the vendor's credential interface, re-exported so that
+// callers need not import credentials-go.
+type Credential = credentials.Credential
+
+// ErrNoCredentials explains every way to give the exporter a credential.
+var ErrNoCredentials = errors.New("no Alibaba Cloud credential found; provide one of: " +
+	"ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (optionally ALIBABA_CLOUD_SECURITY_TOKEN); " +
+	"RRSA OIDC (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE); " +
+	"an aliyun CLI profile (~/.aliyun/config.json, ALIBABA_CLOUD_PROFILE); " +
+	"a credentials file (~/.alibabacloud/credentials or ALIBABA_CLOUD_CREDENTIALS_FILE); " +
+	"or an ECS RAM role through the instance metadata service")
+
+// DefaultCredential returns the vendor's default credential chain:
+// environment, OIDC (RRSA), CLI profile, credentials file, ECS RAM role.
+func DefaultCredential() (Credential, error) {
+	return credentials.NewCredential(nil)
+}
+
+// StaticCredential returns a fixed AccessKey credential, with an STS token
+// when token is not empty. It is meant for --demo and tests.
+func StaticCredential(id, secret, token string) (Credential, error) {
+	cfg := &credentials.Config{
+		Type:            dara.String("access_key"),
+		AccessKeyId:     dara.String(id),
+		AccessKeySecret: dara.String(secret),
+	}
+	if token != "" {
+		cfg.Type = dara.String("sts")
+		cfg.SecurityToken = dara.String(token)
+	}
+	return credentials.NewCredential(cfg)
+}
+
+// ResolveCredential fetches a credential once and returns the name of the
+// provider that supplied it (never the secret). It fails with an error that
+// wraps ErrNoCredentials when nothing in the chain resolves.
+func ResolveCredential(c Credential) (provider string, err error) {
+	m, err := c.GetCredential()
+	if err != nil {
+		return "", fmt.Errorf("%w (chain said: %v)", ErrNoCredentials, err)
+	}
+	if m == nil || dara.StringValue(m.AccessKeyId) == "" {
+		return "", ErrNoCredentials
+	}
+	return dara.StringValue(m.ProviderName), nil
+}
+
+// markedCredential tags the chain's failures as credentialError so that a
+// failed sweep is counted under code "credentials", not "network".
+type markedCredential struct{ Credential }
+
+func (c markedCredential) GetCredential() (*credentials.CredentialModel, error) {
+	m, err := c.Credential.GetCredential()
+	if err != nil {
+		return nil, credentialError{err}
+	}
+	return m, nil
+}
