@@ -1,0 +1,150 @@
+// Package collector turns sweeps of the ECS API into Prometheus metrics. It
+// knows regions, instances and their statuses as plain values; the aliyun
+// package does the talking to the API.
+package collector
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+)
+
+// Source lists a region's instances; *aliyun.Client is one. An error must
+// carry a label-safe code for aliyun.ErrorCode.
+type Source interface {
+	InstanceStatuses(ctx context.Context, region string, zones []string) ([]aliyun.Instance, error)
+}
+
+// Options configures an Exporter. Zero values are safe defaults.
+type Options struct {
+	// Regions are swept in parallel on every sweep.
+	Regions []string
+	// Zones restricts a region to the listed zones; a region absent from
+	// the map is swept whole.
+	Zones map[string][]string
+	// CacheTTL, when > 0, serves a sweep younger than this again instead of
+	// calling the API.
+	CacheTTL time.Duration
+	// OnlyCurrent emits only the value-1 series of the status state set.
+	OnlyCurrent bool
+	// Logger receives one line per failed region sweep. Nil discards.
+	Logger log.Logger
+}
+
+// RegionResult is the outcome of sweeping one region.
+type RegionResult struct {
+	Region    string
+	Instances []aliyun.Instance // nil when Err is set
+	Err       error
+	// Duration is how long the region's sweep took.
+	Duration time.Duration
+	// LastSuccess is when this region last swept completely; zero if never.
+	LastSuccess time.Time
+}
+
+// Result is one sweep of every configured region.
+type Result struct {
+	Regions  []RegionResult
+	Finished time.Time
+}
+
+// sweepCall is a sweep in flight that any number of scrapes wait on.
+type sweepCall struct {
+	done chan struct{}
+	res  *Result
+}
+
+// Sweep returns a result for every configured region. Concurrent callers
+// share one sweep in flight; with a CacheTTL, a young enough result is served
+// again. The sweep runs with the deadline of the caller that started it and
+// is not cancelled when that caller leaves. If ctx ends before the shared
+// sweep does, the caller gets every region failed with code "timeout".
+func (e *Exporter) Sweep(ctx context.Context) *Result {
+	e.mu.Lock()
+	if last := e.last; last != nil && e.opts.CacheTTL > 0 && time.Since(last.Finished) < e.opts.CacheTTL {
+		e.mu.Unlock()
+		return last
+	}
+	call := e.inflight
+	if call == nil {
+		call = &sweepCall{done: make(chan struct{})}
+		e.inflight = call
+		sctx, cancel := e.sweepContext(ctx)
+		go func() {
+			defer cancel()
+			res := e.sweep(sctx)
+			e.mu.Lock()
+			e.last, e.inflight = res, nil
+			e.mu.Unlock()
+			call.res = res
+			close(call.done)
+		}()
+	}
+	e.mu.Unlock()
+
+	e.waiters.Add(1)
+	defer e.waiters.Add(-1)
+	select {
+	case <-call.done:
+		return call.res
+	case <-ctx.Done():
+		return e.abandoned(ctx.Err())
+	}
+}
+
+// sweepContext detaches the sweep from its caller's cancellation but keeps
+// its deadline, and ends it when the Exporter is closed.
+func (e *Exporter) sweepContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(e.base, dl)
+	}
+	return context.WithCancel(e.base)
+}
+
+func (e *Exporter) abandoned(err error) *Result {
+	res := &Result{Regions: make([]RegionResult, len(e.opts.Regions)), Finished: time.Now()}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, r := range e.opts.Regions {
+		res.Regions[i] = RegionResult{
+			Region:      r,
+			Err:         &aliyun.Error{Code: aliyun.CodeTimeout, Err: err},
+			LastSuccess: e.lastSuccess[r],
+		}
+	}
+	return res
+}
+
+func (e *Exporter) sweep(ctx context.Context) *Result {
+	res := &Result{Regions: make([]RegionResult, len(e.opts.Regions))}
+	var wg sync.WaitGroup
+	for i, region := range e.opts.Regions {
+		wg.Go(func() {
+			start := time.Now()
+			insts, err := e.source.InstanceStatuses(ctx, region, e.opts.Zones[region])
+			res.Regions[i] = RegionResult{Region: region, Instances: insts, Err: err, Duration: time.Since(start)}
+		})
+	}
+	wg.Wait()
+	res.Finished = time.Now()
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i := range res.Regions {
+		r := &res.Regions[i]
+		if r.Err == nil {
+			e.lastSuccess[r.Region] = res.Finished
+		} else {
+			r.Instances = nil
+			code := aliyun.ErrorCode(r.Err)
+			e.scrapeErrors.WithLabelValues(r.Region, code).Inc()
+			level.Warn(e.logger).Log("msg", "region sweep failed", "region", r.Region, "code", code, "duration", r.Duration, "err", r.Err)
+		}
+		r.LastSuccess = e.lastSuccess[r.Region]
+	}
+	return res
+}
