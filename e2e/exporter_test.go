@@ -1,0 +1,175 @@
+package e2e
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun/simulator"
+)
+
+const (
+	testKey    = "LTAItestkey"
+	testSecret = "e2e-secret-DO-NOT-LEAK-4f1c"
+)
+
+var knownStatuses = []string{"Pending", "Starting", "Running", "Stopping", "Stopped"}
+
+// proxyTrap is an HTTP(S) proxy on loopback that counts what reaches it:
+// any request the exporter tries to send off this machine ends up here.
+func proxyTrap(t *testing.T) (string, *atomic.Int64) {
+	t.Helper()
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		t.Logf("proxy trap: %s %s", r.Method, r.Host)
+		http.Error(w, "no outside traffic in tests", http.StatusBadGateway)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, &hits
+}
+
+func startSimulator(t *testing.T, cfg simulator.Config) (*simulator.Server, string) {
+	t.Helper()
+	sim := simulator.New(cfg)
+	base, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	return sim, base
+}
+
+// checkFleet asserts that every instance has exactly its status at 1 and the
+// other known statuses at 0, and that no other instance appears in region.
+func checkFleet(t *testing.T, status map[string]float64, region string, fleet []simulator.Instance) {
+	t.Helper()
+	want := map[string]bool{}
+	for _, in := range fleet {
+		want[in.ID] = true
+		for _, s := range knownStatuses {
+			v, ok := status[in.ID+" "+region+" "+s]
+			if !ok {
+				t.Errorf("%s %s: no series for %s", region, in.ID, s)
+				continue
+			}
+			if wantV := map[bool]float64{true: 1, false: 0}[s == in.Status]; v != wantV {
+				t.Errorf("%s %s: status %s = %g, want %g", region, in.ID, s, v, wantV)
+			}
+		}
+	}
+	for k := range status {
+		parts := strings.Split(k, " ")
+		if parts[1] == region && !want[parts[0]] {
+			t.Errorf("%s: unexpected instance %s", region, parts[0])
+		}
+	}
+}
+
+func TestBinaryExportsEveryRegionAndSurvivesABadOne(t *testing.T) {
+	fleets := map[string][]simulator.Instance{
+		"cn-hangzhou":  simulator.GenerateFleet("cn-hangzhou", 137, 11),
+		"eu-central-1": {},
+		"us-west-1":    simulator.GenerateFleet("us-west-1", 12, 12),
+	}
+	_, base := startSimulator(t, simulator.Config{
+		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
+		Regions:     fleets,
+	})
+	trap, hits := proxyTrap(t)
+	env := pinnedEnv(t,
+		"ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey,
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret,
+		"HTTP_PROXY="+trap, "HTTPS_PROXY="+trap,
+	)
+	exp := startExporter(t, env,
+		"--aliyun.endpoint="+base,
+		"--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1",
+		"--aliyun.region=us-west-1", "--aliyun.region=xx-nowhere-1",
+		"--log.level=debug",
+	)
+
+	code, body := scrape(t, exp.URL+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d\n%s", code, body)
+	}
+	mfs := parse(t, body)
+	status := series(mfs, "ecs_instance_status", "instance_id", "region", "status")
+	for region, fleet := range fleets {
+		checkFleet(t, status, region, fleet)
+	}
+	if n := len(status); n != (137+12)*len(knownStatuses) {
+		t.Errorf("%d status series, want %d", n, (137+12)*len(knownStatuses))
+	}
+	up := series(mfs, "ecs_up", "region")
+	for region, want := range map[string]float64{"cn-hangzhou": 1, "eu-central-1": 1, "us-west-1": 1, "xx-nowhere-1": 0} {
+		if got, ok := up[region]; !ok || got != want {
+			t.Errorf("ecs_up{region=%q} = %g (present %v), want %g", region, got, ok, want)
+		}
+	}
+	errs := series(mfs, "ecs_scrape_errors_total", "region", "code")
+	if errs["xx-nowhere-1 InvalidRegionId.NotFound"] < 1 {
+		t.Errorf("ecs_scrape_errors_total = %v, want xx-nowhere-1 InvalidRegionId.NotFound >= 1", errs)
+	}
+	reqs := series(mfs, "ecs_api_requests_total", "action", "region", "code")
+	if got := reqs["DescribeInstanceStatus cn-hangzhou OK"]; got != 3 {
+		t.Errorf("cn-hangzhou OK requests = %g, want 3 pages", got)
+	}
+	if _, ok := mfs["aliyun_ecs_exporter_build_info"]; !ok {
+		t.Error("no aliyun_ecs_exporter_build_info")
+	}
+	for _, name := range []string{"ecs_scrape_duration_seconds", "ecs_last_success_timestamp_seconds", "ecs_api_request_duration_seconds", "go_goroutines", "process_cpu_seconds_total"} {
+		if _, ok := mfs[name]; !ok {
+			t.Errorf("no %s", name)
+		}
+	}
+	promtoolCheckMetrics(t, body)
+
+	// The landing page names the regions and never the secret.
+	code, landing := scrape(t, exp.URL+"/")
+	if code != http.StatusOK || !strings.Contains(string(landing), "xx-nowhere-1") {
+		t.Errorf("landing page: %d, regions missing:\n%s", code, landing)
+	}
+	for name, text := range map[string]string{"landing page": string(landing), "metrics": string(body), "log": exp.Stderr.String()} {
+		if strings.Contains(text, testSecret) {
+			t.Errorf("the secret appears in the %s", name)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d requests tried to leave the machine through the proxy", n)
+	}
+}
+
+func TestDemoServesAFleetWithNoCredentials(t *testing.T) {
+	trap, hits := proxyTrap(t)
+	exp := startExporter(t, pinnedEnv(t, "HTTP_PROXY="+trap, "HTTPS_PROXY="+trap), "--demo")
+	code, body := scrape(t, exp.URL+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d", code)
+	}
+	mfs := parse(t, body)
+	up := series(mfs, "ecs_up", "region")
+	if len(up) < 3 {
+		t.Errorf("demo has %d regions, want a few", len(up))
+	}
+	for r, v := range up {
+		if v != 1 {
+			t.Errorf("ecs_up{region=%q} = %g", r, v)
+		}
+	}
+	current := 0
+	for _, v := range series(mfs, "ecs_instance_status", "instance_id", "region", "status") {
+		if v == 1 {
+			current++
+		}
+	}
+	if current < 100 {
+		t.Errorf("demo fleet has %d instances, want a few hundred", current)
+	}
+	promtoolCheckMetrics(t, body)
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d requests tried to leave the machine through the proxy", n)
+	}
+}
