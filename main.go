@@ -28,6 +28,9 @@ import (
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+	// CA roots for images without a system bundle (FROM scratch); the
+	// system's roots win wherever they exist.
+	_ "golang.org/x/crypto/x509roots/fallback"
 )
 
 const name = "aliyun_ecs_exporter"
