@@ -20,24 +20,24 @@ import (
 
 // config is every flag, parsed and checked.
 type config struct {
-	regions       []string
-	zones         []string
-	endpoint      string
-	network       string
-	pageSize      int
-	rateLimit     float64
-	maxInflight   int
-	maxRetries    int
-	timeout       time.Duration
-	offset        time.Duration
-	cacheTTL      time.Duration
-	onlyCurrent   bool
-	metricsPath   string
-	logLevel      string
-	logFormat     string
-	demo          bool
-	endpointURL   *url.URL
-	zonesByRegion map[string][]string
+	regions      []string
+	zones        []string
+	endpoint     string
+	network      string
+	pageSize     int
+	rateLimit    float64
+	maxInflight  int
+	maxRetries   int
+	timeout      time.Duration
+	offset       time.Duration
+	cacheTTL     time.Duration
+	maxStaleness time.Duration
+	onlyCurrent  bool
+	metricsPath  string
+	logLevel     string
+	logFormat    string
+	demo         bool
+	endpointURL  *url.URL
 }
 
 func addFlags(a *kingpin.Application, c *config) {
@@ -52,6 +52,7 @@ func addFlags(a *kingpin.Application, c *config) {
 	flagVar(a, "collector.timeout", "Scrape deadline when Prometheus sends no X-Prometheus-Scrape-Timeout-Seconds.", "30s", &c.timeout, duration(false))
 	flagVar(a, "collector.timeout-offset", "Taken off X-Prometheus-Scrape-Timeout-Seconds to leave time for the response.", "500ms", &c.offset, duration(true))
 	flagVar(a, "collector.cache-ttl", "Serve a sweep younger than this again instead of calling the API; 0 = every scrape sweeps.", "0s", &c.cacheTTL, duration(true))
+	flagVar(a, "collector.max-staleness", "When a region's sweep fails, serve its last complete result if younger than this (ecs_up stays 0); 0 = never.", "10m", &c.maxStaleness, duration(true))
 	a.Flag("collector.status.only-current", "Emit only the value-1 series of ecs_instance_status, for very large fleets.").BoolVar(&c.onlyCurrent)
 	a.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&c.metricsPath)
 	flagVar(a, "log.level", "Log level: debug, info, warn, error.", "info", &c.logLevel, oneOf("debug", "info", "warn", "error"))

@@ -84,7 +84,7 @@ func run(args []string) error {
 	}
 	defer client.Close()
 	exp := collector.New(client, collector.Options{
-		Regions: cfg.regions, Zones: zones, CacheTTL: cfg.cacheTTL,
+		Regions: cfg.regions, Zones: zones, CacheTTL: cfg.cacheTTL, MaxStaleness: cfg.maxStaleness,
 		OnlyCurrent: cfg.onlyCurrent, Logger: logger,
 	})
 	defer exp.Close()

@@ -16,10 +16,13 @@ type descs struct {
 	status, up, duration, lastSuccess *prometheus.Desc
 }
 
-func newDescs(cacheTTL time.Duration) descs {
+func newDescs(cacheTTL, maxStaleness time.Duration) descs {
 	statusHelp := "ECS instance status as a state set: 1 for the instance's current status, 0 for the other known statuses (Pending, Starting, Running, Stopping, Stopped)."
 	if cacheTTL > 0 {
 		statusHelp += " Served from a cached sweep up to " + cacheTTL.String() + " old (--collector.cache-ttl)."
+	}
+	if maxStaleness > 0 {
+		statusHelp += " When a region's sweep fails (ecs_up 0), its last complete result up to " + maxStaleness.String() + " old is served again (--collector.max-staleness)."
 	}
 	return descs{
 		status: prometheus.NewDesc("ecs_instance_status", statusHelp,

@@ -290,3 +290,61 @@ func TestScrapeTimeout(t *testing.T) {
 		})
 	}
 }
+
+// flakySource succeeds until fail is set, then fails every region.
+type flakySource struct {
+	fleet []aliyun.Instance
+	fail  atomic.Bool
+}
+
+func (f *flakySource) InstanceStatuses(context.Context, string, []string) ([]aliyun.Instance, error) {
+	if f.fail.Load() {
+		return nil, &aliyun.Error{Code: "Throttling.User", HTTPStatus: 400, Err: errors.New("throttled")}
+	}
+	return f.fleet, nil
+}
+
+func TestFailedRegionServesItsLastCompleteResultWithinMaxStaleness(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		maxStaleness time.Duration
+		wantStatus   int
+	}{
+		{"within the limit the old fleet is served", time.Hour, 5},
+		{"past the limit nothing is served", time.Nanosecond, 0},
+		{"zero never serves stale data", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := &flakySource{fleet: []aliyun.Instance{{ID: "i-a", Status: "Stopped"}}}
+			e := New(src, Options{Regions: []string{"cn-hangzhou"}, MaxStaleness: tc.maxStaleness})
+			defer e.Close()
+			first := e.Sweep(context.Background())
+			src.fail.Store(true)
+			reg := scrapeRegistry(t, e, context.Background())
+			mfs, err := reg.Gather()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			var up, last float64 = -1, -1
+			for _, mf := range mfs {
+				got[mf.GetName()] = len(mf.GetMetric())
+				switch mf.GetName() {
+				case "ecs_up":
+					up = mf.GetMetric()[0].GetGauge().GetValue()
+				case "ecs_last_success_timestamp_seconds":
+					last = mf.GetMetric()[0].GetGauge().GetValue()
+				}
+			}
+			if got["ecs_instance_status"] != tc.wantStatus {
+				t.Errorf("%d status series, want %d", got["ecs_instance_status"], tc.wantStatus)
+			}
+			if up != 0 {
+				t.Errorf("ecs_up = %g, want 0 while the sweep fails", up)
+			}
+			if want := float64(first.Finished.UnixNano()) / 1e9; last != want {
+				t.Errorf("ecs_last_success_timestamp_seconds = %f, want the first sweep's %f", last, want)
+			}
+		})
+	}
+}

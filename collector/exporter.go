@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,7 +23,7 @@ type Exporter struct {
 	mu          sync.Mutex
 	inflight    *sweepCall
 	last        *Result
-	lastSuccess map[string]time.Time
+	lastGood    map[string]goodSweep
 
 	waiters      atomic.Int64 // scrapes waiting on a sweep
 	warnedStatus sync.Map     // unknown status values already logged
@@ -48,8 +47,8 @@ func New(source Source, opts Options) *Exporter {
 		logger:      logger,
 		base:        base,
 		stop:        stop,
-		lastSuccess: make(map[string]time.Time, len(opts.Regions)),
-		descs:       newDescs(opts.CacheTTL),
+		lastGood:    make(map[string]goodSweep, len(opts.Regions)),
+		descs:       newDescs(opts.CacheTTL, opts.MaxStaleness),
 		scrapeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ecs_scrape_errors_total",
 			Help: "Region sweeps that failed, by the error code that ended them: the Alibaba Cloud error Code, or timeout, network, decode, credentials.",

@@ -29,6 +29,10 @@ type Options struct {
 	// CacheTTL, when > 0, serves a sweep younger than this again instead of
 	// calling the API.
 	CacheTTL time.Duration
+	// MaxStaleness, when > 0, lets a failed region re-emit its last
+	// complete result if that is younger than this. The region still
+	// reports ecs_up 0; ecs_last_success_timestamp_seconds shows the age.
+	MaxStaleness time.Duration
 	// OnlyCurrent emits only the value-1 series of the status state set.
 	OnlyCurrent bool
 	// Logger receives one line per failed region sweep. Nil discards.
@@ -37,9 +41,13 @@ type Options struct {
 
 // RegionResult is the outcome of sweeping one region.
 type RegionResult struct {
-	Region    string
-	Instances []aliyun.Instance // nil when Err is set
+	Region string
+	// Instances is the region's fleet: fetched by this sweep when Err is
+	// nil, else the last complete result if Stale, else nil.
+	Instances []aliyun.Instance
 	Err       error
+	// Stale is set when Instances come from an earlier sweep.
+	Stale bool
 	// Duration is how long the region's sweep took.
 	Duration time.Duration
 	// LastSuccess is when this region last swept completely; zero if never.
@@ -50,6 +58,12 @@ type RegionResult struct {
 type Result struct {
 	Regions  []RegionResult
 	Finished time.Time
+}
+
+// goodSweep is a region's last complete result.
+type goodSweep struct {
+	at        time.Time
+	instances []aliyun.Instance
 }
 
 // sweepCall is a sweep in flight that any number of scrapes wait on.
@@ -110,13 +124,23 @@ func (e *Exporter) abandoned(err error) *Result {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for i, r := range e.opts.Regions {
-		res.Regions[i] = RegionResult{
-			Region:      r,
-			Err:         &aliyun.Error{Code: aliyun.CodeTimeout, Err: err},
-			LastSuccess: e.lastSuccess[r],
-		}
+		res.Regions[i] = RegionResult{Region: r, Err: &aliyun.Error{Code: aliyun.CodeTimeout, Err: err}}
+		e.fillFromLastGood(&res.Regions[i], res.Finished)
 	}
 	return res
+}
+
+// fillFromLastGood sets LastSuccess and, for a failed region within
+// MaxStaleness, the last complete fleet. e.mu must be held.
+func (e *Exporter) fillFromLastGood(r *RegionResult, now time.Time) {
+	good, ok := e.lastGood[r.Region]
+	if !ok {
+		return
+	}
+	r.LastSuccess = good.at
+	if r.Err != nil && e.opts.MaxStaleness > 0 && now.Sub(good.at) < e.opts.MaxStaleness {
+		r.Instances, r.Stale = good.instances, true
+	}
 }
 
 func (e *Exporter) sweep(ctx context.Context) *Result {
@@ -137,14 +161,14 @@ func (e *Exporter) sweep(ctx context.Context) *Result {
 	for i := range res.Regions {
 		r := &res.Regions[i]
 		if r.Err == nil {
-			e.lastSuccess[r.Region] = res.Finished
+			e.lastGood[r.Region] = goodSweep{at: res.Finished, instances: r.Instances}
 		} else {
 			r.Instances = nil
 			code := aliyun.ErrorCode(r.Err)
 			e.scrapeErrors.WithLabelValues(r.Region, code).Inc()
 			level.Warn(e.logger).Log("msg", "region sweep failed", "region", r.Region, "code", code, "duration", r.Duration, "err", r.Err)
 		}
-		r.LastSuccess = e.lastSuccess[r.Region]
+		e.fillFromLastGood(r, res.Finished)
 	}
 	return res
 }
