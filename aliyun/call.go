@@ -86,12 +86,14 @@ func (c *Client) attempt(ctx context.Context, rc *regionClient, region string, p
 	if err := rc.limiter.Wait(ctx); err != nil {
 		return &Error{Code: CodeTimeout, Err: fmt.Errorf("waiting for the rate limit: %w", err)}
 	}
-	select {
-	case c.inflight <- struct{}{}:
-	case <-ctx.Done():
-		return &Error{Code: CodeTimeout, Err: fmt.Errorf("waiting for a request slot: %w", ctx.Err())}
+	for _, slots := range []chan struct{}{rc.inflight, c.inflight} {
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		case <-ctx.Done():
+			return &Error{Code: CodeTimeout, Err: fmt.Errorf("waiting for a request slot: %w", ctx.Err())}
+		}
 	}
-	defer func() { <-c.inflight }()
 
 	start := time.Now()
 	rctx, status := withStatusRecorder(ctx)

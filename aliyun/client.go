@@ -56,7 +56,9 @@ type Options struct {
 	// RateLimit is API requests per second per region; zero is unlimited.
 	RateLimit float64
 	// MaxInflight caps API requests in flight across all regions; zero
-	// means 16.
+	// means 16. Each region may hold at most its share of it
+	// (MaxInflight / len(Regions), rounded up), so a slow region cannot
+	// starve the others.
 	MaxInflight int
 	// MaxRetries is how many times one call is retried after a retryable
 	// failure. Zero means no retries.
@@ -85,6 +87,7 @@ type regionClient struct {
 	sdk      sync.Pool // of *ecs.Client
 	endpoint string
 	limiter  *rate.Limiter
+	inflight chan struct{} // the region's share of the global cap
 }
 
 func (rc *regionClient) get() *ecs.Client  { return rc.sdk.Get().(*ecs.Client) }
@@ -122,7 +125,12 @@ func New(opts Options) (*Client, error) {
 		if err != nil {
 			return nil, fmt.Errorf("aliyun: region %s: %w", r, err)
 		}
-		rc := &regionClient{endpoint: dara.StringValue(sdk.Endpoint), limiter: newLimiter(opts.RateLimit)}
+		share := max(1, (opts.MaxInflight+len(opts.Regions)-1)/len(opts.Regions))
+		rc := &regionClient{
+			endpoint: dara.StringValue(sdk.Endpoint),
+			limiter:  newLimiter(opts.RateLimit),
+			inflight: make(chan struct{}, share),
+		}
 		rc.sdk.New = func() any {
 			// The same configuration succeeded just above.
 			sdk, _ := c.newSDKClient(r)

@@ -334,41 +334,40 @@ func TestRetryBackoffNeverPassesTheDeadline(t *testing.T) {
 	}
 }
 
-func TestDuplicateAcrossPagesIsKeptOnce(t *testing.T) {
-	fleet := simulator.GenerateFleet("cn-hangzhou", 100, 9)
-	var once sync.Once
-	var sim *simulator.Server
-	inserted := simulator.Instance{ID: "i-inserted-at-head", Zone: fleet[0].Zone, Status: "Pending"}
-	sim, ep := startSim(t, simulator.Config{
-		Regions: map[string][]simulator.Instance{"cn-hangzhou": fleet},
-		OnRequest: func(region string, page int) {
-			if page == 1 {
-				return
+func TestListingThatChangesMidSweepLosesNobody(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(sim *simulator.Server, fleet []simulator.Instance)
+	}{
+		{"an instance created at the head shifts every later page by one", func(sim *simulator.Server, fleet []simulator.Instance) {
+			sim.Insert("cn-hangzhou", simulator.Instance{ID: "i-inserted-at-head", Zone: fleet[0].Zone, Status: "Pending"}, true)
+		}},
+		{"an instance deleted at the head shifts every later page back by one", func(sim *simulator.Server, fleet []simulator.Instance) {
+			sim.Remove("cn-hangzhou", fleet[0].ID)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fleet := simulator.GenerateFleet("cn-hangzhou", 120, 9)
+			var once sync.Once
+			var sim *simulator.Server
+			sim, ep := startSim(t, simulator.Config{
+				Regions: map[string][]simulator.Instance{"cn-hangzhou": fleet},
+				OnRequest: func(region string, page int) {
+					// Change the listing once, just after page 1 was served.
+					if page > 1 {
+						once.Do(func() { tc.change(sim, fleet) })
+					}
+				},
+			})
+			c, _ := newTestClient(t, ep, []string{"cn-hangzhou"}, func(o *Options) { o.MaxInflight = 1 })
+			got, err := c.InstanceStatuses(context.Background(), "cn-hangzhou", nil)
+			if err != nil {
+				t.Fatal(err)
 			}
-			// After page 1, a new instance appears at the head of the
-			// listing: every later page shifts by one, so the last item of
-			// page 1 is served again as the first item of page 2.
-			once.Do(func() { sim.Insert("cn-hangzhou", inserted, true) })
-		},
-	})
-	c, _ := newTestClient(t, ep, []string{"cn-hangzhou"}, func(o *Options) { o.MaxInflight = 1 })
-	got, err := c.InstanceStatuses(context.Background(), "cn-hangzhou", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]int{}
-	for _, id := range ids(got) {
-		seen[id]++
-		if seen[id] > 1 {
-			t.Errorf("%s appears twice", id)
-		}
-	}
-	// The instance created after page 1 raised TotalCount to 101, so the
-	// sweep fetched a third page and lost nobody from the original fleet.
-	for _, in := range fleet {
-		if seen[in.ID] != 1 {
-			t.Errorf("%s missing", in.ID)
-		}
+			// The pages disagreed on TotalCount, so the sweep paged through
+			// the listing again and returned exactly what is there now.
+			wantFleet(t, got, sim.Instances("cn-hangzhou"))
+		})
 	}
 }
 
@@ -492,4 +491,13 @@ func (failingCredential) GetBearerToken() *string              { return nil }
 func (failingCredential) GetType() *string                     { return nil }
 func (failingCredential) GetCredential() (*credentials.CredentialModel, error) {
 	return nil, errNoCred
+}
+
+func mustURL(tb testing.TB, s string) *url.URL {
+	tb.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
 }
