@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -17,9 +18,9 @@ import (
 // it; a larger figure is a broken response, not a fleet.
 const maxInstances = 1_000_000
 
-// maxExtraRounds bounds how often a sweep chases a TotalCount that grew
-// while it was paging.
-const maxExtraRounds = 3
+// maxPasses bounds how often a sweep pages through a listing that keeps
+// changing under it.
+const maxPasses = 3
 
 // statusPage is one decoded DescribeInstanceStatus page.
 type statusPage struct {
@@ -84,43 +85,64 @@ func pagesFor(total, size int) int {
 }
 
 // sweepZone reads page 1 for TotalCount, then the remaining pages
-// concurrently. If a later page reports a larger TotalCount (instances were
-// created mid-sweep), it fetches the new pages too, a bounded number of times.
+// concurrently. Every page reports TotalCount; if they disagree, the listing
+// changed while it was being paged, and because pages are fetched in no
+// particular order an instance may have shifted past a page boundary unseen.
+// Such a pass is repeated, up to maxPasses times. When no pass is
+// consistent, the union of all passes is returned (later statuses win), so
+// an instance may outlive its deletion by one scrape but none is lost.
 func (c *Client) sweepZone(ctx context.Context, rc *regionClient, region, zone string) ([]Instance, error) {
-	first, err := c.page(ctx, rc, region, zone, 1)
-	if err != nil {
-		return nil, err
-	}
-	pages := [][]Instance{first.Items}
-	total, fetched := first.Total, 1
-	for range maxExtraRounds + 1 {
-		want := pagesFor(total, c.opts.PageSize)
-		if want <= fetched {
-			break
-		}
-		more, seen, err := c.fetchPages(ctx, rc, region, zone, fetched+1, want)
+	var passes [][]Instance
+	for range maxPasses {
+		items, consistent, err := c.pass(ctx, rc, region, zone)
 		if err != nil {
 			return nil, err
 		}
-		pages = append(pages, more...)
-		fetched = want
-		total = max(total, seen)
+		if consistent {
+			return items, nil
+		}
+		passes = append(passes, items)
 	}
-	return dedupe(pages), nil
+	slices.Reverse(passes)
+	return dedupe(passes), nil
 }
 
-// fetchPages fetches pages from..to (inclusive) with at most MaxInflight
-// workers, and returns them in order with the largest TotalCount they saw.
-// The first failure cancels the rest.
-func (c *Client) fetchPages(ctx context.Context, rc *regionClient, region, zone string, from, to int) ([][]Instance, int, error) {
+// pass pages through the listing once and reports whether every page saw
+// the same TotalCount.
+func (c *Client) pass(ctx context.Context, rc *regionClient, region, zone string) ([]Instance, bool, error) {
+	first, err := c.page(ctx, rc, region, zone, 1)
+	if err != nil {
+		return nil, false, err
+	}
+	want := pagesFor(first.Total, c.opts.PageSize)
+	pages := make([][]Instance, want)
+	pages[0] = first.Items
+	lo, hi := first.Total, first.Total
+	if want > 1 {
+		rest, restLo, restHi, err := c.fetchPages(ctx, rc, region, zone, 2, want)
+		if err != nil {
+			return nil, false, err
+		}
+		copy(pages[1:], rest)
+		lo, hi = min(lo, restLo), max(hi, restHi)
+	}
+	return dedupe(pages), lo == hi, nil
+}
+
+// fetchPages fetches pages from..to (inclusive) with as many workers as the
+// region may have requests in flight. It returns them in order, with the
+// smallest and largest TotalCount they reported. The first failure cancels
+// the rest.
+func (c *Client) fetchPages(ctx context.Context, rc *regionClient, region, zone string, from, to int) (pages [][]Instance, lo, hi int, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	n := to - from + 1
 	out := make([][]Instance, n)
+	totals := make([]int, n)
 	errs := make([]error, n)
-	var next, maxTotal atomic.Int64
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(n, cap(c.inflight)) {
+	for range min(n, cap(rc.inflight)) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
@@ -133,21 +155,15 @@ func (c *Client) fetchPages(ctx context.Context, rc *regionClient, region, zone 
 					cancel()
 					return
 				}
-				out[i] = p.Items
-				for {
-					cur := maxTotal.Load()
-					if int64(p.Total) <= cur || maxTotal.CompareAndSwap(cur, int64(p.Total)) {
-						break
-					}
-				}
+				out[i], totals[i] = p.Items, p.Total
 			}
 		})
 	}
 	wg.Wait()
 	if err := firstError(errs); err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
-	return out, int(maxTotal.Load()), nil
+	return out, slices.Min(totals), slices.Max(totals), nil
 }
 
 // firstError prefers a real cause over the cancellations it triggered.
