@@ -2,7 +2,6 @@ package aliyun
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/alibabacloud-go/tea/dara"
+	json "github.com/go-json-experiment/json"
 )
 
 // maxInstances bounds what a TotalCount may claim. ECS quotas are far below
@@ -29,18 +29,21 @@ type statusPage struct {
 }
 
 // decodeStatusPage decodes one page into lean structs, skipping items with
-// no InstanceId.
+// no InstanceId. It uses the encoding/json v2 implementation, which decodes
+// these pages in about half the time of encoding/json: decoding was the
+// largest CPU cost of a sweep. Names match exactly, as the API sends them;
+// invalid UTF-8 is an error rather than silently replaced.
 func decodeStatusPage(r io.Reader) (statusPage, error) {
 	var p struct {
-		TotalCount       *int
+		TotalCount       *int `json:"TotalCount"`
 		InstanceStatuses struct {
 			InstanceStatus []struct {
 				InstanceID string `json:"InstanceId"`
-				Status     string
-			}
-		}
+				Status     string `json:"Status"`
+			} `json:"InstanceStatus"`
+		} `json:"InstanceStatuses"`
 	}
-	if err := json.NewDecoder(r).Decode(&p); err != nil {
+	if err := json.UnmarshalRead(r, &p); err != nil {
 		return statusPage{}, err
 	}
 	if p.TotalCount == nil {
