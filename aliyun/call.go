@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
@@ -83,7 +84,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // attempt makes exactly one HTTP request, within the region's rate limit and
 // the global in-flight cap, and reports it to the Observer.
 func (c *Client) attempt(ctx context.Context, rc *regionClient, region string, params *openapiutil.Params, query map[string]*string, decode func(io.Reader) error) *Error {
-	if err := rc.limiter.Wait(ctx); err != nil {
+	if err := rc.limiter.wait(ctx); err != nil {
 		return &Error{Code: CodeTimeout, Err: fmt.Errorf("waiting for the rate limit: %w", err)}
 	}
 	for _, slots := range []chan struct{}{rc.inflight, c.inflight} {
@@ -108,6 +109,11 @@ func (c *Client) attempt(ctx context.Context, rc *regionClient, region string, p
 	if err != nil {
 		e = classify(ctx, err, *status)
 		code = e.Code
+		if strings.HasPrefix(code, "Throttling") {
+			rc.limiter.throttled(time.Now())
+		}
+	} else {
+		rc.limiter.succeeded(time.Now())
 	}
 	if c.opts.Observer != nil {
 		c.opts.Observer.ObserveRequest(dara.StringValue(params.Action), region, code, time.Since(start))

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/url"
 	"sync"
 	"time"
@@ -17,7 +16,6 @@ import (
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
 	"github.com/alibabacloud-go/tea/dara"
-	"golang.org/x/time/rate"
 )
 
 // MaxPageSize is the largest PageSize DescribeInstanceStatus accepts.
@@ -54,6 +52,8 @@ type Options struct {
 	// Zero means MaxPageSize.
 	PageSize int
 	// RateLimit is API requests per second per region; zero is unlimited.
+	// Either way, the rate drops when the API throttles and recovers as
+	// requests succeed (see regionLimiter).
 	RateLimit float64
 	// MaxInflight caps API requests in flight across all regions; zero
 	// means 16. Each region may hold at most its share of it
@@ -86,7 +86,7 @@ type Client struct {
 type regionClient struct {
 	sdk      sync.Pool // of *ecs.Client
 	endpoint string
-	limiter  *rate.Limiter
+	limiter  *regionLimiter
 	inflight chan struct{} // the region's share of the global cap
 }
 
@@ -128,7 +128,7 @@ func New(opts Options) (*Client, error) {
 		share := max(1, (opts.MaxInflight+len(opts.Regions)-1)/len(opts.Regions))
 		rc := &regionClient{
 			endpoint: dara.StringValue(sdk.Endpoint),
-			limiter:  newLimiter(opts.RateLimit),
+			limiter:  newRegionLimiter(opts.RateLimit),
 			inflight: make(chan struct{}, share),
 		}
 		rc.sdk.New = func() any {
@@ -140,15 +140,6 @@ func New(opts Options) (*Client, error) {
 		c.regions[r] = rc
 	}
 	return c, nil
-}
-
-// newLimiter allows qps requests per second with a burst of one second's
-// worth; qps <= 0 is unlimited.
-func newLimiter(qps float64) *rate.Limiter {
-	if qps <= 0 {
-		return rate.NewLimiter(rate.Inf, 0)
-	}
-	return rate.NewLimiter(rate.Limit(qps), int(math.Max(1, math.Ceil(qps))))
 }
 
 func (c *Client) newSDKClient(region string) (*ecs.Client, error) {
