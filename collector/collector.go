@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -14,6 +15,7 @@ var KnownStatuses = []string{"Pending", "Starting", "Running", "Stopping", "Stop
 
 type descs struct {
 	status, up, duration, lastSuccess *prometheus.Desc
+	statusHelp                        string
 }
 
 func newDescs(cacheTTL, maxStaleness time.Duration) descs {
@@ -25,6 +27,7 @@ func newDescs(cacheTTL, maxStaleness time.Duration) descs {
 		statusHelp += " When a region's sweep fails (ecs_up 0), its last complete result up to " + maxStaleness.String() + " old is served again (--collector.max-staleness)."
 	}
 	return descs{
+		statusHelp: statusHelp,
 		status: prometheus.NewDesc("ecs_instance_status", statusHelp,
 			[]string{"instance_id", "region", "status"}, nil),
 		up: prometheus.NewDesc("ecs_up",
@@ -39,15 +42,21 @@ func newDescs(cacheTTL, maxStaleness time.Duration) descs {
 	}
 }
 
-// ScrapeCollector returns a prometheus.Collector for one scrape: its Collect runs
-// (or joins, or reuses) a sweep bounded by ctx and emits the result.
+// ScrapeCollector returns a prometheus.Collector for one scrape: its Collect
+// runs (or joins, or reuses) a sweep bounded by ctx and emits every metric
+// of the result. Handler serves the same series but writes the
+// ecs_instance_status family directly, which is far cheaper for big fleets.
 func (e *Exporter) ScrapeCollector(ctx context.Context) prometheus.Collector {
-	return &scrape{e: e, ctx: ctx}
+	return &scrape{e: e, ctx: ctx, status: true}
 }
 
+// scrape is the per-scrape collector. It sweeps on Collect unless res is
+// already set, and emits the state sets only when status is true.
 type scrape struct {
-	e   *Exporter
-	ctx context.Context
+	e      *Exporter
+	ctx    context.Context
+	res    *Result
+	status bool
 }
 
 var _ prometheus.Collector = (*scrape)(nil)
@@ -55,7 +64,9 @@ var _ prometheus.Collector = (*scrape)(nil)
 // Describe implements prometheus.Collector.
 func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 	d := s.e.descs
-	ch <- d.status
+	if s.status {
+		ch <- d.status
+	}
 	ch <- d.up
 	ch <- d.duration
 	ch <- d.lastSuccess
@@ -63,7 +74,10 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect implements prometheus.Collector.
 func (s *scrape) Collect(ch chan<- prometheus.Metric) {
-	res := s.e.Sweep(s.ctx)
+	res := s.res
+	if res == nil {
+		res = s.e.Sweep(s.ctx)
+	}
 	d := s.e.descs
 	for _, r := range res.Regions {
 		up := 0.0
@@ -76,32 +90,37 @@ func (s *scrape) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(d.lastSuccess, prometheus.GaugeValue,
 				float64(r.LastSuccess.UnixNano())/1e9, r.Region)
 		}
+		if !s.status {
+			continue
+		}
 		for _, in := range r.Instances {
-			s.emitStatus(ch, r.Region, in.ID, in.Status)
+			s.e.stateSet(r.Region, in, func(status string, v float64) {
+				ch <- prometheus.MustNewConstMetric(d.status, prometheus.GaugeValue, v, in.ID, r.Region, status)
+			})
 		}
 	}
 }
 
-// emitStatus sends one instance's state set. A status outside KnownStatuses
-// gets a series of its own, after the known ones.
-func (s *scrape) emitStatus(ch chan<- prometheus.Metric, region, id, status string) {
-	d := s.e.descs.status
+// stateSet calls emit for each series of one instance's state set: the
+// known statuses in order (only the current one with OnlyCurrent), then an
+// unknown current status as a series of its own, warned about once.
+func (e *Exporter) stateSet(region string, in aliyun.Instance, emit func(status string, v float64)) {
 	known := false
 	for _, k := range KnownStatuses {
-		v := 0.0
-		if k == status {
-			v, known = 1, true
-		} else if s.e.opts.OnlyCurrent {
-			continue
+		switch {
+		case k == in.Status:
+			known = true
+			emit(k, 1)
+		case !e.opts.OnlyCurrent:
+			emit(k, 0)
 		}
-		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, id, region, k)
 	}
 	if known {
 		return
 	}
-	if _, seen := s.e.warnedStatus.LoadOrStore(status, true); !seen {
-		level.Warn(s.e.logger).Log("msg", "instance status outside the known state set; emitting it as its own series",
-			"status", status, "instance_id", id, "region", region)
+	if _, seen := e.warnedStatus.LoadOrStore(in.Status, true); !seen {
+		level.Warn(e.logger).Log("msg", "instance status outside the known state set; emitting it as its own series",
+			"status", in.Status, "instance_id", in.ID, "region", region)
 	}
-	ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, 1, id, region, status)
+	emit(in.Status, 1)
 }

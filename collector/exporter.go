@@ -20,10 +20,10 @@ type Exporter struct {
 	base   context.Context
 	stop   context.CancelFunc
 
-	mu          sync.Mutex
-	inflight    *sweepCall
-	last        *Result
-	lastGood    map[string]goodSweep
+	mu       sync.Mutex
+	inflight *sweepCall
+	last     *Result
+	lastGood map[string]goodSweep
 
 	waiters      atomic.Int64 // scrapes waiting on a sweep
 	warnedStatus sync.Map     // unknown status values already logged
@@ -42,13 +42,13 @@ func New(source Source, opts Options) *Exporter {
 	}
 	base, stop := context.WithCancel(context.Background())
 	return &Exporter{
-		source:      source,
-		opts:        opts,
-		logger:      logger,
-		base:        base,
-		stop:        stop,
-		lastGood:    make(map[string]goodSweep, len(opts.Regions)),
-		descs:       newDescs(opts.CacheTTL, opts.MaxStaleness),
+		source:   source,
+		opts:     opts,
+		logger:   logger,
+		base:     base,
+		stop:     stop,
+		lastGood: make(map[string]goodSweep, len(opts.Regions)),
+		descs:    newDescs(opts.CacheTTL, opts.MaxStaleness),
 		scrapeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ecs_scrape_errors_total",
 			Help: "Region sweeps that failed, by the error code that ended them: the Alibaba Cloud error Code, or timeout, network, decode, credentials.",

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"bufio"
 	"context"
 	"net/http"
 	"strconv"
@@ -9,7 +10,7 @@ import (
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/expfmt"
 )
 
 // HandlerOpts configures Handler.
@@ -24,34 +25,54 @@ type HandlerOpts struct {
 	// process collectors, counters); it is gathered after the sweep so that
 	// the counters include it.
 	Gatherer prometheus.Gatherer
-	// Logger receives encoding errors.
+	// Logger receives gathering and writing errors.
 	Logger log.Logger
 }
 
-// Handler serves one scrape: it runs the sweep under the scrape's deadline
-// and exposes its result together with opts.Gatherer.
+// Handler serves one scrape: it runs (or joins, or reuses) the sweep under
+// the scrape's deadline, writes the ecs_instance_status family straight to
+// the response, and encodes everything else (region health and
+// opts.Gatherer) through client_golang. The response is the text format,
+// uncompressed: compressing the tens of MB of a large fleet would cost more
+// CPU than the whole sweep.
 func Handler(e *Exporter, opts HandlerOpts) http.Handler {
 	logger := opts.Logger
 	if logger == nil {
 		logger = log.NewNopLogger()
 	}
-	errLog := promLogger{logger}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), ScrapeTimeout(r.Header, opts.Timeout, opts.Offset))
 		defer cancel()
+		res := e.Sweep(ctx)
+
+		// The sweep is over, so the long-lived counters already count it.
 		reg := prometheus.NewRegistry()
-		if err := reg.Register(e.ScrapeCollector(ctx)); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
+		reg.MustRegister(&scrape{e: e, res: res})
 		gatherers := prometheus.Gatherers{reg}
 		if opts.Gatherer != nil {
 			gatherers = append(gatherers, opts.Gatherer)
 		}
-		promhttp.HandlerFor(gatherers, promhttp.HandlerOpts{
-			ErrorLog:      errLog,
-			ErrorHandling: promhttp.ContinueOnError,
-		}).ServeHTTP(w, r)
+		mfs, err := gatherers.Gather()
+		if err != nil {
+			// Like promhttp's ContinueOnError: serve what was gathered.
+			level.Error(logger).Log("msg", "gathering metrics", "err", err)
+		}
+
+		w.Header().Set("Content-Type", string(expfmt.NewFormat(expfmt.TypeTextPlain)))
+		bw := bufio.NewWriterSize(w, 64<<10)
+		if err := e.writeStatusFamily(bw, res); err != nil {
+			level.Debug(logger).Log("msg", "writing metrics", "err", err)
+			return
+		}
+		for _, mf := range mfs {
+			if _, err := expfmt.MetricFamilyToText(bw, mf); err != nil {
+				level.Debug(logger).Log("msg", "writing metrics", "err", err)
+				return
+			}
+		}
+		if err := bw.Flush(); err != nil {
+			level.Debug(logger).Log("msg", "writing metrics", "err", err)
+		}
 	})
 }
 
@@ -72,10 +93,4 @@ func ScrapeTimeout(h http.Header, fallback, offset time.Duration) time.Duration 
 		t -= offset
 	}
 	return t
-}
-
-type promLogger struct{ l log.Logger }
-
-func (p promLogger) Println(v ...any) {
-	level.Error(p.l).Log("msg", "serving metrics", "err", v)
 }

@@ -1,0 +1,183 @@
+package collector
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// awkwardFleet has IDs and statuses that need escaping in the text format.
+func awkwardFleet() *fakeSource {
+	return &fakeSource{fleets: map[string][]aliyun.Instance{
+		"cn-hangzhou": {
+			{ID: "i-a", Status: "Running"},
+			{ID: `i-"quoted"`, Status: "Stopped"},
+			{ID: `i-back\slash`, Status: "Starting"},
+			{ID: "i-new\nline", Status: "Pending"},
+			{ID: "i-ünïcödé", Status: "Stopping"},
+			{ID: "i-odd", Status: `Odd "status"`},
+		},
+		"eu-central-1": {{ID: "i-b", Status: "Stopped"}},
+	}}
+}
+
+// handlerFamilies serves one scrape through Handler and parses it.
+func handlerFamilies(t *testing.T, e *Exporter) map[string]*dto.MetricFamily {
+	t.Helper()
+	srv := httptest.NewServer(Handler(e, HandlerOpts{Timeout: 10e9}))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	mfs, err := p.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mfs
+}
+
+func TestHandlerWritesTheSameStatusSeriesAsTheCollector(t *testing.T) {
+	for _, onlyCurrent := range []bool{false, true} {
+		t.Run(fmt.Sprintf("only-current=%v", onlyCurrent), func(t *testing.T) {
+			opts := Options{Regions: []string{"cn-hangzhou", "eu-central-1"}, OnlyCurrent: onlyCurrent, CacheTTL: 1e12}
+			e := New(awkwardFleet(), opts)
+			defer e.Close()
+			got := handlerFamilies(t, e)["ecs_instance_status"]
+			if got == nil {
+				t.Fatal("no ecs_instance_status in the handler's output")
+			}
+			reg := prometheus.NewPedanticRegistry()
+			reg.MustRegister(e.ScrapeCollector(context.Background()))
+			mfs, err := reg.Gather()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want *dto.MetricFamily
+			for _, mf := range mfs {
+				if mf.GetName() == "ecs_instance_status" {
+					want = mf
+				}
+			}
+			if got.GetHelp() != want.GetHelp() || got.GetType() != want.GetType() {
+				t.Errorf("HELP/TYPE %q %v, want %q %v", got.GetHelp(), got.GetType(), want.GetHelp(), want.GetType())
+			}
+			g, w := seriesLines(got), seriesLines(want)
+			if !slices.Equal(g, w) {
+				t.Errorf("handler series:\n%s\ncollector series:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+			}
+			if len(w) != map[bool]int{false: 7*5 + 1, true: 7}[onlyCurrent] {
+				t.Errorf("%d series", len(w))
+			}
+		})
+	}
+}
+
+// seriesLines is a family's samples as sorted "labels value" lines.
+func seriesLines(mf *dto.MetricFamily) []string {
+	var out []string
+	for _, m := range mf.GetMetric() {
+		var ls []string
+		for _, l := range m.GetLabel() {
+			ls = append(ls, fmt.Sprintf("%s=%q", l.GetName(), l.GetValue()))
+		}
+		slices.Sort(ls)
+		out = append(out, fmt.Sprintf("%s %g", strings.Join(ls, ","), m.GetGauge().GetValue()))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestHandlerServesHealthAndLongLivedMetricsToo(t *testing.T) {
+	src := smallFleet()
+	e := New(src, Options{Regions: []string{"cn-hangzhou", "cn-shanghai"}})
+	defer e.Close()
+	srv := httptest.NewServer(Handler(e, HandlerOpts{Timeout: 10e9, Gatherer: prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(e)
+		return reg.Gather()
+	})}))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`ecs_up{region="cn-hangzhou"} 1`,
+		`ecs_up{region="cn-shanghai"} 0`,
+		`ecs_scrape_errors_total{code="InvalidRegionId.NotFound",region="cn-shanghai"} 1`,
+		`ecs_scrape_duration_seconds{region="cn-hangzhou"}`,
+		`ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Running"} 1`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("scrape lacks %s", want)
+		}
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+		t.Errorf("Content-Type %q", ct)
+	}
+}
+
+func bigResult(n int) *Result {
+	insts := make([]aliyun.Instance, n)
+	for i := range insts {
+		insts[i] = aliyun.Instance{ID: fmt.Sprintf("i-bp1%017d", i), Status: KnownStatuses[i%len(KnownStatuses)]}
+	}
+	return &Result{Regions: []RegionResult{{Region: "cn-hangzhou", Instances: insts}}}
+}
+
+// BenchmarkWriteStatusPer1000 is the handler's path: 1,000 instances as
+// 5,000 state-set lines.
+func BenchmarkWriteStatusPer1000(b *testing.B) {
+	e := New(&fakeSource{}, Options{Regions: []string{"cn-hangzhou"}})
+	defer e.Close()
+	res := bigResult(1000)
+	w := bufio.NewWriterSize(io.Discard, 64<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := e.writeStatusFamily(w, res); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCollectPer1000 is client_golang's path for the same series:
+// Collect, Gather and text encoding, as promhttp would do it.
+func BenchmarkCollectPer1000(b *testing.B) {
+	e := New(&fakeSource{}, Options{Regions: []string{"cn-hangzhou"}})
+	defer e.Close()
+	res := bigResult(1000)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(&scrape{e: e, res: res, status: true})
+	b.ReportAllocs()
+	for b.Loop() {
+		mfs, err := reg.Gather()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if _, err := expfmt.MetricFamilyToText(io.Discard, mf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
