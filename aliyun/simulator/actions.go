@@ -2,8 +2,11 @@ package simulator
 
 import (
 	"encoding/json"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 const (
@@ -141,4 +144,90 @@ func mustJSON(v any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+const (
+	defaultMaxResults = 10
+	maxMaxResults     = 100
+	nextTokenPrefix   = "sim-next-"
+)
+
+type tagItem struct {
+	TagKey   string `json:"TagKey"`
+	TagValue string `json:"TagValue"`
+}
+
+type instanceItem struct {
+	InstanceID         string `json:"InstanceId"`
+	InstanceName       string `json:"InstanceName"`
+	HostName           string `json:"HostName"`
+	InstanceType       string `json:"InstanceType"`
+	RegionID           string `json:"RegionId"`
+	ZoneID             string `json:"ZoneId"`
+	Status             string `json:"Status"`
+	InstanceChargeType string `json:"InstanceChargeType"`
+	OSType             string `json:"OSType"`
+	Tags               struct {
+		Tag []tagItem `json:"Tag"`
+	} `json:"Tags"`
+}
+
+type instancesBody struct {
+	RequestID  string `json:"RequestId"`
+	NextToken  string `json:"NextToken"`
+	MaxResults int    `json:"MaxResults"`
+	// TotalCount is not meaningful when paging with NextToken; like the
+	// real API, the simulator still sends one.
+	TotalCount int `json:"TotalCount"`
+	Instances  struct {
+		Instance []instanceItem `json:"Instance"`
+	} `json:"Instances"`
+}
+
+// describeInstances answers one NextToken page of a region's instances
+// (zone-filtered when ZoneId is given). MaxResults runs 1..100 and, as in
+// the real API, a value below 10 counts as 10. NextToken is opaque to
+// clients; an empty one in the response means the listing is done.
+func (s *Server) describeInstances(requestID string, params url.Values) ([]byte, *apiError) {
+	region := params.Get("RegionId")
+	if region == "" {
+		return nil, errorf(400, "MissingRegionId", "RegionId is mandatory for this action.")
+	}
+	size, err := intParam(params, "MaxResults", defaultMaxResults, 1, maxMaxResults)
+	if err != nil {
+		return nil, err
+	}
+	size = max(size, defaultMaxResults)
+	offset := 0
+	if tok := params.Get("NextToken"); tok != "" {
+		n, perr := strconv.Atoi(strings.TrimPrefix(tok, nextTokenPrefix))
+		if !strings.HasPrefix(tok, nextTokenPrefix) || perr != nil || n < 0 {
+			return nil, errorf(400, "InvalidParameter", "The specified parameter \"NextToken\" is not valid.")
+		}
+		offset = n
+	}
+	zone := params.Get("ZoneId")
+	if err := s.fleet.checkScope(region, zone); err != nil {
+		return nil, err
+	}
+	total, insts := s.fleet.slice(region, zone, offset, size)
+	var body instancesBody
+	body.RequestID, body.MaxResults, body.TotalCount = requestID, size, total
+	body.Instances.Instance = make([]instanceItem, 0, len(insts))
+	for _, in := range insts {
+		item := instanceItem{
+			InstanceID: in.ID, InstanceName: in.Name, HostName: in.Name, InstanceType: in.Type,
+			RegionID: region, ZoneID: in.Zone, Status: in.Status,
+			InstanceChargeType: "PostPaid", OSType: "linux",
+		}
+		item.Tags.Tag = []tagItem{}
+		for _, k := range slices.Sorted(maps.Keys(in.Tags)) {
+			item.Tags.Tag = append(item.Tags.Tag, tagItem{TagKey: k, TagValue: in.Tags[k]})
+		}
+		body.Instances.Instance = append(body.Instances.Instance, item)
+	}
+	if offset+len(insts) < total {
+		body.NextToken = nextTokenPrefix + strconv.Itoa(offset+len(insts))
+	}
+	return mustJSON(body), nil
 }

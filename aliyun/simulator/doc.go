@@ -1,7 +1,7 @@
 // Package simulator is a loopback stand-in for the Alibaba Cloud ECS
 // OpenAPI (RPC style, version 2014-05-26).
 //
-// It answers DescribeInstanceStatus and DescribeRegions for a configured,
+// It answers DescribeInstanceStatus, DescribeInstances and DescribeRegions for a configured,
 // in-memory fleet, and checks every request's signature the way the real
 // API does, both the V3 ACS3-HMAC-SHA256 Authorization header (the Go SDK's
 // default) and the V1 HMAC-SHA1 query signature (SignatureAlgorithm "v2").
@@ -20,7 +20,7 @@
 //	400 InvalidSecurityToken.Malformed       an STS credential without its token, or with a different one
 //	400 InvalidSecurityToken.Expired         an STS credential marked Expired
 //	400 InvalidVersion                       a Version other than 2014-05-26
-//	404 InvalidAction.NotFound               an action other than DescribeInstanceStatus and DescribeRegions
+//	404 InvalidAction.NotFound               an action other than DescribeInstanceStatus, DescribeInstances, DescribeRegions
 //	400 MissingRegionId                      DescribeInstanceStatus without RegionId
 //	404 InvalidRegionId.NotFound             a RegionId the account does not have
 //	404 InvalidZoneId.NotFound               a ZoneId not in the region

@@ -3,14 +3,20 @@ package simulator
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sort"
 	"sync"
 )
 
-// Instance is one ECS instance in the simulated fleet.
-type Instance struct{ ID, Zone, Status string }
+// Instance is one ECS instance in the simulated fleet. Name, Type and Tags
+// are only reported by DescribeInstances.
+type Instance struct {
+	ID, Zone, Status string
+	Name, Type       string
+	Tags             map[string]string
+}
 
 // Instance statuses the ECS API reports.
 const (
@@ -23,7 +29,19 @@ const (
 
 // instance is the simulator's own copy of an Instance; pointers to it are
 // shared by a region's listing order, its zone listings and its ID index.
-type instance struct{ id, zone, status string }
+type instance struct {
+	id, zone, status string
+	name, typ        string
+	tags             map[string]string
+}
+
+func newInstance(in Instance) *instance {
+	return &instance{id: in.ID, zone: in.Zone, status: in.Status, name: in.Name, typ: in.Type, tags: maps.Clone(in.Tags)}
+}
+
+func (p *instance) export() Instance {
+	return Instance{ID: p.id, Zone: p.zone, Status: p.status, Name: p.name, Type: p.typ, Tags: maps.Clone(p.tags)}
+}
 
 // regionFleet is one region's instances. Its listing order is the order
 // DescribeInstanceStatus pages through; each zone listing keeps the same
@@ -91,7 +109,7 @@ func newFleet(regions map[string][]Instance, zones map[string][]string) *fleet {
 			if _, dup := rf.byID[in.ID]; dup {
 				continue
 			}
-			rf.add(&instance{id: in.ID, zone: in.Zone, status: in.Status}, false)
+			rf.add(newInstance(in), false)
 		}
 		f.regions[name] = rf
 	}
@@ -185,6 +203,28 @@ func (f *fleet) page(q pageQuery) (total int, items []statusItem) {
 	return total, items
 }
 
+// slice copies out up to size instances of a region's listing (zone-filtered
+// when zone is set) from offset on, and the size of the whole listing.
+func (f *fleet) slice(region, zone string, offset, size int) (total int, out []Instance) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	rf, ok := f.regions[region]
+	if !ok {
+		return 0, nil
+	}
+	list := rf.order
+	if zone != "" {
+		list = rf.byZone[zone]
+	}
+	if offset >= len(list) {
+		return len(list), nil
+	}
+	for _, p := range list[offset:min(offset+size, len(list))] {
+		out = append(out, p.export())
+	}
+	return len(list), out
+}
+
 // pick returns the named instances that exist (and are in zone, when
 // given), in the order named, without repeats.
 func (rf *regionFleet) pick(ids []string, zone string) []*instance {
@@ -233,7 +273,7 @@ func (s *Server) Insert(region string, inst Instance, atHead bool) {
 		rf = newRegionFleet()
 		s.fleet.regions[region] = rf
 	}
-	rf.add(&instance{id: inst.ID, zone: inst.Zone, status: inst.Status}, atHead)
+	rf.add(newInstance(inst), atHead)
 }
 
 // Remove deletes an instance from the region's listing. It reports whether
@@ -265,7 +305,7 @@ func (s *Server) Instances(region string) []Instance {
 	}
 	out := make([]Instance, len(rf.order))
 	for i, p := range rf.order {
-		out[i] = Instance{ID: p.id, Zone: p.zone, Status: p.status}
+		out[i] = p.export()
 	}
 	return out
 }
@@ -275,6 +315,8 @@ func (s *Server) Instances(region string) []Instance {
 // so they are stable for (region, i) and sort in sequence order. Zones are
 // "<region>-a", "-b" and "-c" round-robin. About 80% of the instances are
 // Running, 17% Stopped and 3% Pending, Starting or Stopping, drawn from seed.
+// Names are "<role>-<n>", types cycle through a few instance types, and
+// every instance has "team" and "env" tags.
 func GenerateFleet(region string, n int, seed int64) []Instance {
 	if n <= 0 {
 		return []Instance{}
@@ -291,14 +333,26 @@ func GenerateFleet(region string, n int, seed int64) []Instance {
 		case x >= 80:
 			status = StatusStopped
 		}
+		role := roles[i%len(roles)]
 		out[i] = Instance{
 			ID:     fmt.Sprintf("i-%08x%010d", h, i),
 			Zone:   region + "-" + string(rune('a'+i%3)),
 			Status: status,
+			Name:   fmt.Sprintf("%s-%d", role.name, i),
+			Type:   instanceTypes[i%len(instanceTypes)],
+			Tags:   map[string]string{"team": role.team, "env": envs[i%len(envs)]},
 		}
 	}
 	return out
 }
+
+var (
+	roles = []struct{ name, team string }{
+		{"checkout-db", "payments"}, {"web", "storefront"}, {"search", "discovery"}, {"batch", "data"},
+	}
+	instanceTypes = []string{"ecs.g7.large", "ecs.c7.xlarge", "ecs.r7.2xlarge", "ecs.t6-c1m1.large"}
+	envs          = []string{"prod", "prod", "staging"}
+)
 
 func regionHash(region string) uint32 {
 	h := fnv.New32a()

@@ -286,6 +286,8 @@ func (s *Server) dispatch(requestID string, who caller, params url.Values) ([]by
 		return s.describeInstanceStatus(requestID, params)
 	case "DescribeRegions":
 		return s.describeRegions(requestID), nil
+	case "DescribeInstances":
+		return s.describeInstances(requestID, params)
 	default:
 		return nil, errorf(404, "InvalidAction.NotFound", "Specified api %q is not found, please check your url and method.", who.action)
 	}
