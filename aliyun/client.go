@@ -70,14 +70,17 @@ type Options struct {
 	Observer Observer
 }
 
-// Client pages through DescribeInstanceStatus for the configured regions.
-// It is safe for concurrent use.
+// Client pages through DescribeInstanceStatus for the configured regions,
+// and for any other region asked for (discovered regions, probes). It is
+// safe for concurrent use.
 type Client struct {
 	opts     Options
-	regions  map[string]*regionClient
 	inflight chan struct{}
 	doer     *httpDoer
 	backoff  backoff
+
+	mu      sync.Mutex
+	regions map[string]*regionClient
 }
 
 // regionClient holds a region's SDK clients and rate limiter. The SDK
@@ -93,7 +96,7 @@ type regionClient struct {
 func (rc *regionClient) get() *ecs.Client  { return rc.sdk.Get().(*ecs.Client) }
 func (rc *regionClient) put(c *ecs.Client) { rc.sdk.Put(c) }
 
-// New validates opts and builds one SDK client per region.
+// New validates opts and builds the SDK clients of opts.Regions.
 func New(opts Options) (*Client, error) {
 	if opts.Credential == nil {
 		return nil, errors.New("aliyun: no credential")
@@ -121,25 +124,38 @@ func New(opts Options) (*Client, error) {
 		backoff:  defaultBackoff,
 	}
 	for _, r := range opts.Regions {
-		sdk, err := c.newSDKClient(r)
-		if err != nil {
-			return nil, fmt.Errorf("aliyun: region %s: %w", r, err)
+		if _, err := c.region(r); err != nil {
+			return nil, err
 		}
-		share := max(1, (opts.MaxInflight+len(opts.Regions)-1)/len(opts.Regions))
-		rc := &regionClient{
-			endpoint: dara.StringValue(sdk.Endpoint),
-			limiter:  newRegionLimiter(opts.RateLimit),
-			inflight: make(chan struct{}, share),
-		}
-		rc.sdk.New = func() any {
-			// The same configuration succeeded just above.
-			sdk, _ := c.newSDKClient(r)
-			return sdk
-		}
-		rc.put(sdk)
-		c.regions[r] = rc
 	}
 	return c, nil
+}
+
+// region returns the region's client, building it on first use.
+func (c *Client) region(name string) (*regionClient, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if rc, ok := c.regions[name]; ok {
+		return rc, nil
+	}
+	sdk, err := c.newSDKClient(name)
+	if err != nil {
+		return nil, fmt.Errorf("aliyun: region %s: %w", name, err)
+	}
+	n := max(1, len(c.opts.Regions))
+	rc := &regionClient{
+		endpoint: dara.StringValue(sdk.Endpoint),
+		limiter:  newRegionLimiter(c.opts.RateLimit),
+		inflight: make(chan struct{}, max(1, (c.opts.MaxInflight+n-1)/n)),
+	}
+	rc.sdk.New = func() any {
+		// The same configuration succeeded just above.
+		sdk, _ := c.newSDKClient(name)
+		return sdk
+	}
+	rc.put(sdk)
+	c.regions[name] = rc
+	return rc, nil
 }
 
 func (c *Client) newSDKClient(region string) (*ecs.Client, error) {
@@ -180,8 +196,8 @@ func (c *Client) newSDKClient(region string) (*ecs.Client, error) {
 
 // Endpoint returns the host the region's requests go to.
 func (c *Client) Endpoint(region string) string {
-	rc, ok := c.regions[region]
-	if !ok {
+	rc, err := c.region(region)
+	if err != nil {
 		return ""
 	}
 	return rc.endpoint
@@ -194,9 +210,9 @@ func (c *Client) Close() { c.doer.close() }
 // not empty), de-duplicated by ID, in API order. It fails as a whole: a
 // partial list is never returned.
 func (c *Client) InstanceStatuses(ctx context.Context, region string, zones []string) ([]Instance, error) {
-	rc, ok := c.regions[region]
-	if !ok {
-		return nil, fmt.Errorf("aliyun: region %s was not configured", region)
+	rc, err := c.region(region)
+	if err != nil {
+		return nil, err
 	}
 	if len(zones) == 0 {
 		return c.sweepZone(ctx, rc, region, "")

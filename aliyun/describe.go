@@ -1,0 +1,172 @@
+package aliyun
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"strconv"
+
+	"github.com/alibabacloud-go/tea/dara"
+	json "github.com/go-json-experiment/json"
+)
+
+// API actions besides DescribeInstanceStatus.
+const (
+	ActionDescribeInstances = "DescribeInstances"
+	ActionDescribeRegions   = "DescribeRegions"
+)
+
+// maxResults is DescribeInstances' largest page.
+const maxResults = 100
+
+// maxInfoPages bounds one DescribeInstances listing (maxInstances at 100 a
+// page): a NextToken that never ends is a broken API, not a fleet.
+const maxInfoPages = maxInstances / maxResults
+
+// InstanceInfo is what DescribeInstances says about an instance that is
+// useful to put next to its status.
+type InstanceInfo struct {
+	ID, Zone, Name, Type, ChargeType, OSType string
+	Tags                                     map[string]string
+}
+
+// InstanceInfos lists every instance of region with its name, type, zone
+// and tags (restricted to zones when not empty), paging DescribeInstances
+// with NextToken and MaxResults=100. NextToken pages can only be read one
+// after another.
+func (c *Client) InstanceInfos(ctx context.Context, region string, zones []string) ([]InstanceInfo, error) {
+	rc, err := c.region(region)
+	if err != nil {
+		return nil, err
+	}
+	if len(zones) == 0 {
+		zones = []string{""}
+	}
+	var out []InstanceInfo
+	seen := map[string]bool{}
+	for _, zone := range zones {
+		token := ""
+		for range maxInfoPages {
+			page, next, err := c.infoPage(ctx, rc, region, zone, token)
+			if err != nil {
+				return nil, err
+			}
+			for _, in := range page {
+				if !seen[in.ID] {
+					seen[in.ID] = true
+					out = append(out, in)
+				}
+			}
+			if next == "" {
+				break
+			}
+			token = next
+		}
+	}
+	return out, nil
+}
+
+func (c *Client) infoPage(ctx context.Context, rc *regionClient, region, zone, token string) ([]InstanceInfo, string, error) {
+	query := map[string]*string{
+		"RegionId":   dara.String(region),
+		"MaxResults": dara.String(strconv.Itoa(maxResults)),
+	}
+	if zone != "" {
+		query["ZoneId"] = dara.String(zone)
+	}
+	if token != "" {
+		query["NextToken"] = dara.String(token)
+	}
+	var (
+		items []InstanceInfo
+		next  string
+	)
+	err := c.call(ctx, rc, region, ActionDescribeInstances, query, func(r io.Reader) error {
+		var err error
+		items, next, err = decodeInstancesPage(r)
+		return err
+	})
+	return items, next, err
+}
+
+// decodeInstancesPage decodes one DescribeInstances page, skipping items
+// with no InstanceId.
+func decodeInstancesPage(r io.Reader) ([]InstanceInfo, string, error) {
+	var p struct {
+		NextToken string `json:"NextToken"`
+		Instances struct {
+			Instance []struct {
+				InstanceID         string `json:"InstanceId"`
+				InstanceName       string `json:"InstanceName"`
+				InstanceType       string `json:"InstanceType"`
+				ZoneID             string `json:"ZoneId"`
+				InstanceChargeType string `json:"InstanceChargeType"`
+				OSType             string `json:"OSType"`
+				Tags               struct {
+					Tag []struct {
+						TagKey   string `json:"TagKey"`
+						TagValue string `json:"TagValue"`
+					} `json:"Tag"`
+				} `json:"Tags"`
+			} `json:"Instance"`
+		} `json:"Instances"`
+	}
+	if err := json.UnmarshalRead(r, &p); err != nil {
+		return nil, "", err
+	}
+	out := make([]InstanceInfo, 0, len(p.Instances.Instance))
+	for _, w := range p.Instances.Instance {
+		if w.InstanceID == "" {
+			continue
+		}
+		info := InstanceInfo{
+			ID: w.InstanceID, Zone: w.ZoneID, Name: w.InstanceName, Type: w.InstanceType,
+			ChargeType: w.InstanceChargeType, OSType: w.OSType,
+		}
+		if len(w.Tags.Tag) > 0 {
+			info.Tags = make(map[string]string, len(w.Tags.Tag))
+			for _, t := range w.Tags.Tag {
+				info.Tags[t.TagKey] = t.TagValue
+			}
+		}
+		out = append(out, info)
+	}
+	return out, p.NextToken, nil
+}
+
+// Regions lists the regions the account can use, with DescribeRegions,
+// sorted. bootstrap is the region whose endpoint answers the call.
+func (c *Client) Regions(ctx context.Context, bootstrap string) ([]string, error) {
+	rc, err := c.region(bootstrap)
+	if err != nil {
+		return nil, err
+	}
+	var regions []string
+	err = c.call(ctx, rc, bootstrap, ActionDescribeRegions, map[string]*string{}, func(r io.Reader) error {
+		var p struct {
+			Regions struct {
+				Region []struct {
+					RegionID string `json:"RegionId"`
+				} `json:"Region"`
+			} `json:"Regions"`
+		}
+		if err := json.UnmarshalRead(r, &p); err != nil {
+			return err
+		}
+		for _, reg := range p.Regions.Region {
+			if reg.RegionID != "" {
+				regions = append(regions, reg.RegionID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(regions) == 0 {
+		return nil, &Error{Code: CodeDecode, Err: errors.New("DescribeRegions returned no region")}
+	}
+	slices.Sort(regions)
+	return slices.Compact(regions), nil
+}
