@@ -51,11 +51,18 @@ func (b backoff) delay(attempt int, retryAfter time.Duration) time.Duration {
 // call performs one API action with retries. decode reads a successful body.
 func (c *Client) call(ctx context.Context, rc *regionClient, region, action string, query map[string]*string, decode func(io.Reader) error) error {
 	params := apiParams(action)
+	var last *Error
 	for attempt := 0; ; attempt++ {
 		err := c.attempt(ctx, rc, region, params, query, decode)
 		if err == nil {
 			return nil
 		}
+		if err.Code == CodeTimeout && last != nil {
+			// The retry ran out of time (often waiting behind a rate
+			// limit the API made us lower): the API's answer is the cause.
+			return last
+		}
+		last = err
 		if attempt >= c.opts.MaxRetries || !err.retryable() {
 			return err
 		}
