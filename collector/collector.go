@@ -70,6 +70,9 @@ func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
 	ch <- d.up
 	ch <- d.duration
 	ch <- d.lastSuccess
+	if s.status && s.e.info != nil {
+		ch <- s.e.info.desc
+	}
 }
 
 // Collect implements prometheus.Collector.
@@ -98,6 +101,9 @@ func (s *scrape) Collect(ch chan<- prometheus.Metric) {
 				ch <- prometheus.MustNewConstMetric(d.status, prometheus.GaugeValue, v, in.ID, r.Region, status)
 			})
 		}
+	}
+	if s.status && s.e.info != nil {
+		s.e.collectInfo(ch, res)
 	}
 }
 

@@ -29,6 +29,7 @@ type Exporter struct {
 	warnedStatus sync.Map     // unknown status values already logged
 
 	descs        descs
+	info         *infoCache // nil when the info metric is off
 	scrapeErrors *prometheus.CounterVec
 }
 
@@ -49,6 +50,7 @@ func New(source Source, opts Options) *Exporter {
 		stop:     stop,
 		lastGood: make(map[string]goodSweep, len(opts.Regions)),
 		descs:    newDescs(opts.CacheTTL, opts.MaxStaleness),
+		info:     newInfoCache(opts.Info),
 		scrapeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ecs_scrape_errors_total",
 			Help: "Region sweeps that failed, by the error code that ended them: the Alibaba Cloud error Code, or timeout, network, decode, credentials.",
@@ -62,5 +64,11 @@ func (e *Exporter) Describe(ch chan<- *prometheus.Desc) { e.scrapeErrors.Describ
 // Collect implements prometheus.Collector.
 func (e *Exporter) Collect(ch chan<- prometheus.Metric) { e.scrapeErrors.Collect(ch) }
 
-// Close cancels any sweep in flight.
-func (e *Exporter) Close() { e.stop() }
+// Close cancels any sweep or info refresh in flight and waits for the
+// refreshes to end.
+func (e *Exporter) Close() {
+	e.stop()
+	if e.info != nil {
+		e.info.wg.Wait()
+	}
+}

@@ -64,6 +64,12 @@ func Handler(e *Exporter, opts HandlerOpts) http.Handler {
 			level.Debug(logger).Log("msg", "writing metrics", "err", err)
 			return
 		}
+		if e.info != nil {
+			if err := e.writeInfoFamily(bw, res); err != nil {
+				level.Debug(logger).Log("msg", "writing metrics", "err", err)
+				return
+			}
+		}
 		for _, mf := range mfs {
 			if _, err := expfmt.MetricFamilyToText(bw, mf); err != nil {
 				level.Debug(logger).Log("msg", "writing metrics", "err", err)

@@ -35,6 +35,8 @@ type Options struct {
 	MaxStaleness time.Duration
 	// OnlyCurrent emits only the value-1 series of the status state set.
 	OnlyCurrent bool
+	// Info enables ecs_instance_info.
+	Info InfoOptions
 	// Logger receives one line per failed region sweep. Nil discards.
 	Logger log.Logger
 }
