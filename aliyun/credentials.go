@@ -6,6 +6,7 @@ import (
 
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/aliyun/credentials-go/credentials"
+	"github.com/aliyun/credentials-go/credentials/providers"
 )
 
 // Credential is the vendor's credential interface, re-exported so that
@@ -65,4 +66,56 @@ func (c markedCredential) GetCredential() (*credentials.CredentialModel, error) 
 		return nil, credentialError{err}
 	}
 	return m, nil
+}
+
+// CredentialSource names where an account's credential comes from. All
+// fields empty means the default chain.
+type CredentialSource struct {
+	// Profile is a section of the credentials file
+	// (ALIBABA_CLOUD_CREDENTIALS_FILE or ~/.alibabacloud/credentials).
+	Profile string
+	// CLIProfile is a profile of the aliyun CLI (~/.aliyun/config.json).
+	CLIProfile string
+	// RoleARN is a RAM role assumed with the profile's (or the default
+	// chain's) credential; ExternalID and RoleSessionName go with it.
+	RoleARN, ExternalID, RoleSessionName string
+}
+
+// SourcedCredential builds the credential a CredentialSource names. It
+// contacts nothing: a profile is read, and a role assumed, on first use.
+func SourcedCredential(s CredentialSource) (Credential, error) {
+	var (
+		base providers.CredentialsProvider
+		err  error
+		kind = "default"
+	)
+	switch {
+	case s.Profile != "":
+		kind = "profile"
+		base, err = providers.NewProfileCredentialsProviderBuilder().WithProfileName(s.Profile).Build()
+	case s.CLIProfile != "":
+		kind = "cli_profile"
+		base, err = providers.NewCLIProfileCredentialsProviderBuilder().WithProfileName(s.CLIProfile).Build()
+	default:
+		base = providers.NewDefaultCredentialsProvider()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.RoleARN != "" {
+		kind = "ram_role_arn"
+		name := s.RoleSessionName
+		if name == "" {
+			name = "aliyun_ecs_exporter"
+		}
+		b := providers.NewRAMRoleARNCredentialsProviderBuilder().
+			WithCredentialsProvider(base).WithRoleArn(s.RoleARN).WithRoleSessionName(name)
+		if s.ExternalID != "" {
+			b = b.WithExternalId(s.ExternalID)
+		}
+		if base, err = b.Build(); err != nil {
+			return nil, err
+		}
+	}
+	return credentials.FromCredentialsProvider(kind, base), nil
 }

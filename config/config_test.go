@@ -1,0 +1,95 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+func TestGoodFileLoads(t *testing.T) {
+	f, err := Load("testdata/good.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(f.Names(), ","); got != "audit,chain,prod" {
+		t.Errorf("accounts %s", got)
+	}
+	audit := f.Accounts["audit"]
+	if audit.Credentials.RoleARN != "acs:ram::123456789012:role/ecs-reader" || audit.Credentials.ExternalID != "exporter" ||
+		audit.Endpoint != "https://ecs-vpc.cn-shanghai.aliyuncs.com" || strings.Join(audit.Regions, ",") != "cn-shanghai" {
+		t.Errorf("audit = %+v", audit)
+	}
+	if f.Accounts["chain"].Credentials != (Credentials{}) {
+		t.Errorf("chain should use the default chain: %+v", f.Accounts["chain"].Credentials)
+	}
+}
+
+func TestBadFilesSayWhatIsWrong(t *testing.T) {
+	for file, want := range map[string]string{
+		"bad-unknown-key.yml": "field region not found",
+		"bad-access-key.yml":  "field access_key_id not found",
+		"bad-no-regions.yml":  "prod: regions: list at least one region",
+		"bad-endpoint.yml":    "prod: endpoint:",
+		"bad-external-id.yml": "external_id and role_session_name go with role_arn",
+		"bad-empty.yml":       "empty",
+		"does-not-exist.yml":  "no such file",
+		"../config_test.go":   "",
+	} {
+		t.Run(file, func(t *testing.T) {
+			_, err := Load(filepath.Join("testdata", file))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "--config.file") {
+				t.Errorf("error %q does not name --config.file and %q", err, want)
+			}
+		})
+	}
+}
+
+func TestParseRejectsOddNamesAndRegions(t *testing.T) {
+	for _, doc := range []string{
+		"accounts: {\"bad name\": {regions: [cn-hangzhou]}}",
+		"accounts: {prod: {regions: [CN_Hangzhou]}}",
+		"accounts: {prod: {regions: [cn-hangzhou, cn-hangzhou]}}",
+		"accounts: {prod: {credentials: {profile: a, cli_profile: b}, regions: [cn-hangzhou]}}",
+		"accounts: {}",
+		"accounts: {prod: {regions: [cn-hangzhou]}}\n---\naccounts: {}",
+	} {
+		if _, err := Parse([]byte(doc)); err == nil {
+			t.Errorf("accepted %q", doc)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"good.yml", "bad-unknown-key.yml", "bad-endpoint.yml"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cfg, err := Parse(b)
+		if err != nil {
+			return
+		}
+		// What parses survives a round trip through YAML unchanged.
+		out, err := yaml.Marshal(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := Parse(out)
+		if err != nil {
+			t.Fatalf("re-parsing %q: %v", out, err)
+		}
+		if !reflect.DeepEqual(cfg, again) {
+			t.Fatalf("round trip changed %+v into %+v", cfg, again)
+		}
+	})
+}
