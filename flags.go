@@ -13,13 +13,15 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/config"
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	slgk "github.com/tjhop/slog-gokit"
 )
 
-// config is every flag, parsed and checked.
-type config struct {
+// settings is every flag, parsed and checked.
+type settings struct {
 	regions      []string
 	zones        []string
 	endpoint     string
@@ -37,11 +39,17 @@ type config struct {
 	logLevel     string
 	logFormat    string
 	demo         bool
+	info         bool
+	infoRefresh  time.Duration
+	infoTags     []string
+	configFile   string
+	configCheck  bool
+	allRegions   bool // --aliyun.region=all
 	endpointURL  *url.URL
 }
 
-func addFlags(a *kingpin.Application, c *config) {
-	a.Flag("aliyun.region", "Region to export, e.g. cn-hangzhou. Repeat for more; at least one unless --demo.").StringsVar(&c.regions)
+func addFlags(a *kingpin.Application, c *settings) {
+	a.Flag("aliyun.region", "Region to export, e.g. cn-hangzhou. Repeat for more; at least one unless --demo or --config.file. 'all' discovers the account's regions with DescribeRegions at start-up and hourly.").StringsVar(&c.regions)
 	a.Flag("aliyun.zone", "Limit its region to this zone, e.g. cn-hangzhou-h (sent as ZoneId). Repeatable.").StringsVar(&c.zones)
 	a.Flag("aliyun.endpoint", "One API endpoint for every region, with scheme: http://127.0.0.1:8080 or an https private endpoint. Default: the SDK's regional endpoints.").StringVar(&c.endpoint)
 	flagVar(a, "aliyun.network", "Endpoint network: public, or vpc for the SDK's ecs-vpc endpoints.", "public", &c.network, oneOf("public", "vpc"))
@@ -58,6 +66,11 @@ func addFlags(a *kingpin.Application, c *config) {
 	flagVar(a, "log.level", "Log level: debug, info, warn, error.", "info", &c.logLevel, oneOf("debug", "info", "warn", "error"))
 	flagVar(a, "log.format", "Log format: logfmt, json.", "logfmt", &c.logFormat, oneOf("logfmt", "json"))
 	a.Flag("demo", "Serve a simulated fleet from the built-in simulator; no cloud account needed.").BoolVar(&c.demo)
+	a.Flag("collector.info", "Also export ecs_instance_info (name, type, zone, tags) from DescribeInstances.").BoolVar(&c.info)
+	flagVar(a, "collector.info.refresh", "How often ecs_instance_info is refreshed, in the background.", "5m", &c.infoRefresh, duration(false))
+	flagVar(a, "collector.info.tags", "Comma-separated tag keys to export as tag_<key> labels of ecs_instance_info, e.g. team,env.", "", &c.infoTags, tagList)
+	a.Flag("config.file", "YAML file of named accounts for /probe (see README, \"Many accounts\").").StringVar(&c.configFile)
+	a.Flag("config.check", "Check --config.file and exit.").BoolVar(&c.configCheck)
 }
 
 // checkedValue is a kingpin.Value whose parse error names the flag and what
@@ -118,10 +131,31 @@ func duration(zeroOK bool) parser[time.Duration] {
 	}}
 }
 
+var tagList = parser[[]string]{"comma-separated tag keys that become distinct tag_<key> labels, e.g. team,env", func(s string) ([]string, bool) {
+	if s == "" {
+		return nil, true
+	}
+	keys := strings.Split(s, ",")
+	_, err := collector.TagLabels(keys)
+	return keys, err == nil
+}}
+
 // check validates what one flag alone cannot.
-func (c *config) check() error {
-	if len(c.regions) == 0 && !c.demo {
-		return fmt.Errorf("--aliyun.region: give at least one region, e.g. --aliyun.region=cn-hangzhou (or run with --demo)")
+func (c *settings) check() error {
+	if c.configCheck && c.configFile == "" {
+		return fmt.Errorf("--config.check: give the file to check with --config.file")
+	}
+	if len(c.regions) == 0 && !c.demo && c.configFile == "" {
+		return fmt.Errorf("--aliyun.region: give at least one region, e.g. --aliyun.region=cn-hangzhou, or 'all' (or run with --demo, or --config.file for /probe)")
+	}
+	if slices.Contains(c.regions, "all") {
+		if len(c.regions) > 1 {
+			return fmt.Errorf("--aliyun.region=all: discovers every region, so give it alone, not with %s", strings.Join(slices.DeleteFunc(slices.Clone(c.regions), func(r string) bool { return r == "all" }), ", "))
+		}
+		if c.demo {
+			return fmt.Errorf("--aliyun.region=all: not with --demo, which has its own regions")
+		}
+		c.allRegions, c.regions = true, nil
 	}
 	if len(c.metricsPath) == 0 || c.metricsPath[0] != '/' || c.metricsPath == "/" {
 		return fmt.Errorf("--web.telemetry-path=%q: must start with / and not be / itself, e.g. /metrics", c.metricsPath)
@@ -136,12 +170,11 @@ func (c *config) check() error {
 	return nil
 }
 
-// parseEndpoint accepts scheme://host[:port] with an optional trailing /.
+// parseEndpoint checks --aliyun.endpoint (see config.ParseEndpoint).
 func parseEndpoint(s string) (*url.URL, error) {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
-		return nil, fmt.Errorf("--aliyun.endpoint=%q: must be http:// or https:// followed by host[:port] and nothing else, e.g. http://127.0.0.1:8080 or https://ecs-vpc.cn-hangzhou.aliyuncs.com", s)
+	u, err := config.ParseEndpoint(s)
+	if err != nil {
+		return nil, fmt.Errorf("--aliyun.endpoint=%w", err)
 	}
 	return u, nil
 }

@@ -35,6 +35,13 @@ func TestBadFlagsFailWithAMessageNamingTheFlagAndWhatItAccepts(t *testing.T) {
 		{[]string{region, "--aliyun.zone=eu-central-1a"}, []string{"--aliyun.zone", "eu-central-1a", "cn-hangzhou"}},
 		{[]string{region, "--web.telemetry-path=metrics"}, []string{"--web.telemetry-path"}},
 		{[]string{region}, []string{"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_CREDENTIALS_FILE", "RAM role"}},
+		{[]string{"--aliyun.region=all", region}, []string{"--aliyun.region=all", "alone"}},
+		{[]string{"--aliyun.region=all", "--demo"}, []string{"--aliyun.region=all", "--demo"}},
+		{[]string{region, "--collector.info.tags=cost-center,cost_center"}, []string{"--collector.info.tags", "tag_<key>"}},
+		{[]string{region, "--collector.info.refresh=0s"}, []string{"--collector.info.refresh"}},
+		{[]string{"--config.check"}, []string{"--config.check", "--config.file"}},
+		{[]string{"--config.file=config/testdata/bad-unknown-key.yml"}, []string{"--config.file", "field region not found"}},
+		{[]string{"--config.file=config/testdata/does-not-exist.yml", "--config.check"}, []string{"--config.file", "no such file"}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			err := run(tc.args)
@@ -47,6 +54,14 @@ func TestBadFlagsFailWithAMessageNamingTheFlagAndWhatItAccepts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestConfigCheckAcceptsAGoodFileAndExits(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
+	if err := run([]string{"--config.file=config/testdata/good.yml", "--config.check"}); err != nil {
+		t.Fatal(err)
 	}
 }
 

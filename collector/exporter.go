@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -21,6 +22,7 @@ type Exporter struct {
 	stop   context.CancelFunc
 
 	mu       sync.Mutex
+	regions  []string
 	inflight *sweepCall
 	last     *Result
 	lastGood map[string]goodSweep
@@ -48,6 +50,7 @@ func New(source Source, opts Options) *Exporter {
 		logger:   logger,
 		base:     base,
 		stop:     stop,
+		regions:  slices.Clone(opts.Regions),
 		lastGood: make(map[string]goodSweep, len(opts.Regions)),
 		descs:    newDescs(opts.CacheTTL, opts.MaxStaleness),
 		info:     newInfoCache(opts.Info),

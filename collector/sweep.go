@@ -5,6 +5,7 @@ package collector
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -112,6 +113,21 @@ func (e *Exporter) Sweep(ctx context.Context) *Result {
 	}
 }
 
+// SetRegions replaces the regions swept from the next sweep on, for
+// regions discovered at run time. Zones are kept for regions that stay.
+func (e *Exporter) SetRegions(regions []string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.regions = slices.Clone(regions)
+}
+
+// Regions returns the regions swept.
+func (e *Exporter) Regions() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.regions)
+}
+
 // sweepContext detaches the sweep from its caller's cancellation but keeps
 // its deadline, and ends it when the Exporter is closed.
 func (e *Exporter) sweepContext(ctx context.Context) (context.Context, context.CancelFunc) {
@@ -122,10 +138,10 @@ func (e *Exporter) sweepContext(ctx context.Context) (context.Context, context.C
 }
 
 func (e *Exporter) abandoned(err error) *Result {
-	res := &Result{Regions: make([]RegionResult, len(e.opts.Regions)), Finished: time.Now()}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for i, r := range e.opts.Regions {
+	res := &Result{Regions: make([]RegionResult, len(e.regions)), Finished: time.Now()}
+	for i, r := range e.regions {
 		res.Regions[i] = RegionResult{Region: r, Err: &aliyun.Error{Code: aliyun.CodeTimeout, Err: err}}
 		e.fillFromLastGood(&res.Regions[i], res.Finished)
 	}
@@ -146,9 +162,12 @@ func (e *Exporter) fillFromLastGood(r *RegionResult, now time.Time) {
 }
 
 func (e *Exporter) sweep(ctx context.Context) *Result {
-	res := &Result{Regions: make([]RegionResult, len(e.opts.Regions))}
+	e.mu.Lock()
+	regions := e.regions
+	e.mu.Unlock()
+	res := &Result{Regions: make([]RegionResult, len(regions))}
 	var wg sync.WaitGroup
-	for i, region := range e.opts.Regions {
+	for i, region := range regions {
 		wg.Go(func() {
 			start := time.Now()
 			insts, err := e.source.InstanceStatuses(ctx, region, e.opts.Zones[region])

@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -147,8 +148,11 @@ func (f *File) Names() []string {
 // scheme http or https.
 func ParseEndpoint(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
+	// A '%' in the host is an escaped IPv6 zone: url.Parse unescapes it, and
+	// the SDK pastes the host back into its request URL unescaped, which
+	// then does not parse.
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Contains(u.Host, "%") ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil || u.Fragment != "" || u.Opaque != "" {
 		return nil, fmt.Errorf("%q must be http:// or https:// followed by host[:port] and nothing else, e.g. http://127.0.0.1:8080 or https://ecs-vpc.cn-hangzhou.aliyuncs.com", s)
 	}
 	return u, nil
