@@ -1,0 +1,194 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun/simulator"
+	dto "github.com/prometheus/client_model/go"
+)
+
+// waitForSeries scrapes url until family has want series.
+func waitForSeries(t *testing.T, url, family string, want int) (map[string]*dto.MetricFamily, []byte) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, body := scrape(t, url)
+		if code != http.StatusOK {
+			t.Fatalf("GET %s: %d\n%s", url, code, body)
+		}
+		mfs := parse(t, body)
+		got := len(mfs[family].GetMetric())
+		if got == want {
+			return mfs, body
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s has %d series after 30s, want %d", family, got, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestInfoMetricCarriesEscapedNamesAndAllowlistedTags(t *testing.T) {
+	fleet := simulator.GenerateFleet("cn-hangzhou", 60, 31)
+	fleet[0].Name = `checkout-db-2 "primary" \ 主库`
+	fleet[1].Name = "web\nfront"
+	fleet[2].Tags = map[string]string{"team": `pay"ments\`, "cost-center": "ünïcode", "secret-tag": "not exported"}
+	_, base := startSimulator(t, simulator.Config{
+		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
+		Regions:     map[string][]simulator.Instance{"cn-hangzhou": fleet},
+	})
+	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
+		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou",
+		"--collector.info", "--collector.info.tags=team,cost-center")
+
+	mfs, body := waitForSeries(t, exp.URL+"/metrics", "ecs_instance_info", len(fleet))
+	got := map[string]map[string]string{}
+	for _, m := range mfs["ecs_instance_info"].GetMetric() {
+		l := labels(m)
+		got[l["instance_id"]] = l
+		if value(m) != 1 {
+			t.Errorf("%s: info value %g", l["instance_id"], value(m))
+		}
+	}
+	for _, in := range fleet {
+		l := got[in.ID]
+		want := map[string]string{
+			"instance_id": in.ID, "region": "cn-hangzhou", "zone": in.Zone, "instance_name": in.Name,
+			"instance_type": in.Type, "tag_team": in.Tags["team"], "tag_cost_center": in.Tags["cost-center"],
+		}
+		for k, v := range want {
+			if l[k] != v {
+				t.Errorf("%s: %s = %q, want %q", in.ID, k, l[k], v)
+			}
+		}
+		if _, leaked := l["tag_secret_tag"]; leaked {
+			t.Errorf("%s: a tag outside the allowlist became a label", in.ID)
+		}
+	}
+	if !strings.Contains(mfs["ecs_instance_info"].GetHelp(), "Cached") {
+		t.Errorf("HELP does not say the data is cached: %q", mfs["ecs_instance_info"].GetHelp())
+	}
+	promtoolCheckMetrics(t, body)
+}
+
+func TestRegionAllDiscoversTheAccountsRegions(t *testing.T) {
+	regions := map[string][]simulator.Instance{
+		"cn-hangzhou":    simulator.GenerateFleet("cn-hangzhou", 7, 1),
+		"ap-southeast-1": simulator.GenerateFleet("ap-southeast-1", 5, 2),
+		"eu-central-1":   {},
+	}
+	_, base := startSimulator(t, simulator.Config{
+		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
+		Regions:     regions,
+	})
+	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
+		"--aliyun.endpoint="+base, "--aliyun.region=all")
+	code, body := scrape(t, exp.URL+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d", code)
+	}
+	up := series(parse(t, body), "ecs_up", "region")
+	var got []string
+	for r, v := range up {
+		got = append(got, r)
+		if v != 1 {
+			t.Errorf("ecs_up{region=%q} = %g", r, v)
+		}
+	}
+	slices.Sort(got)
+	if want := []string{"ap-southeast-1", "cn-hangzhou", "eu-central-1"}; !slices.Equal(got, want) {
+		t.Errorf("discovered regions %v, want %v", got, want)
+	}
+}
+
+// twoAccounts runs one simulator per account, each knowing only its own
+// key, and writes the credentials file and --config.file that name them.
+func twoAccounts(t *testing.T, regions []string) (configFile string, env []string, fleets map[string]map[string][]simulator.Instance) {
+	t.Helper()
+	dir := t.TempDir()
+	fleets = map[string]map[string][]simulator.Instance{}
+	var creds, cfg strings.Builder
+	cfg.WriteString("accounts:\n")
+	for i, acct := range []string{"shop", "bank"} {
+		key, secret := fmt.Sprintf("LTAI%skey", acct), fmt.Sprintf("%s-secret", acct)
+		fleets[acct] = map[string][]simulator.Instance{}
+		for j, r := range regions {
+			fleets[acct][r] = simulator.GenerateFleet(r, 20+10*i+j, int64(100*i+j))
+			// Give each account's instances IDs of their own.
+			for k := range fleets[acct][r] {
+				fleets[acct][r][k].ID = acct + "-" + fleets[acct][r][k].ID
+			}
+		}
+		_, base := startSimulator(t, simulator.Config{
+			Credentials: map[string]simulator.Credential{key: {Secret: secret}},
+			Regions:     fleets[acct],
+		})
+		fmt.Fprintf(&creds, "[%s]\ntype = access_key\naccess_key_id = %s\naccess_key_secret = %s\n\n", acct, key, secret)
+		fmt.Fprintf(&cfg, "  %s:\n    credentials:\n      profile: %s\n    endpoint: %s\n    regions: [%s]\n",
+			acct, acct, base, strings.Join(regions, ", "))
+	}
+	credFile := filepath.Join(dir, "credentials")
+	configFile = filepath.Join(dir, "accounts.yml")
+	for path, text := range map[string]string{credFile: creds.String(), configFile: cfg.String()} {
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return configFile, pinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile), fleets
+}
+
+func TestProbeIsExactForTwoAccountsWithDifferentKeys(t *testing.T) {
+	regions := []string{"cn-hangzhou", "eu-central-1"}
+	configFile, env, fleets := twoAccounts(t, regions)
+	exp := startExporter(t, env, "--config.file="+configFile)
+
+	for acct, byRegion := range fleets {
+		for _, region := range regions {
+			code, body := scrape(t, fmt.Sprintf("%s/probe?region=%s&account=%s", exp.URL, region, acct))
+			if code != http.StatusOK {
+				t.Fatalf("probe %s %s: %d\n%s", acct, region, code, body)
+			}
+			mfs := parse(t, body)
+			if up := series(mfs, "ecs_up", "region"); len(up) != 1 || up[region] != 1 {
+				t.Errorf("probe %s %s: ecs_up = %v, want only %s at 1", acct, region, up, region)
+			}
+			status := series(mfs, "ecs_instance_status", "instance_id", "region", "status")
+			checkFleet(t, status, region, byRegion[region])
+			if n := len(status); n != len(byRegion[region])*len(knownStatuses) {
+				t.Errorf("probe %s %s: %d series, want %d", acct, region, n, len(byRegion[region])*len(knownStatuses))
+			}
+			promtoolCheckMetrics(t, body)
+		}
+	}
+	// The exporter's own metrics stay on /metrics, which has no fleet here.
+	code, body := scrape(t, exp.URL+"/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d", code)
+	}
+	mfs := parse(t, body)
+	if _, ok := mfs["ecs_instance_status"]; ok {
+		t.Error("/metrics carries instance series without --aliyun.region")
+	}
+	reqs := series(mfs, "ecs_api_requests_total", "action", "region", "code")
+	if reqs["DescribeInstanceStatus cn-hangzhou OK"] < 2 {
+		t.Errorf("/metrics does not count the probes' API requests: %v", reqs)
+	}
+	// Bad probes say what is wrong.
+	for query, want := range map[string]string{
+		"region=cn-hangzhou&account=nobody": "unknown account",
+		"region=us-west-1&account=shop":     "not configured for account",
+		"account=shop":                      "region parameter is missing",
+	} {
+		code, body := scrape(t, exp.URL+"/probe?"+query)
+		if code != http.StatusBadRequest || !strings.Contains(string(body), want) {
+			t.Errorf("/probe?%s: %d %q, want 400 saying %q", query, code, body, want)
+		}
+	}
+}
