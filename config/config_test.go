@@ -93,3 +93,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestTheKubernetesExampleConfigParses(t *testing.T) {
+	b, err := os.ReadFile("../deploy/kubernetes/probe/configmap.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cm struct {
+		Data map[string]string `yaml:"data"`
+	}
+	if err := yaml.Unmarshal(b, &cm); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse([]byte(cm.Data["accounts.yml"]))
+	if err != nil {
+		t.Fatalf("accounts.yml of the ConfigMap: %v", err)
+	}
+	if len(f.Names()) < 2 {
+		t.Errorf("the example has %d accounts, want several", len(f.Names()))
+	}
+}
