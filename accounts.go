@@ -241,7 +241,7 @@ func credential(ctx context.Context, s *settings, demo *simulator.Config, logger
 	}
 	cred, err := aliyun.DefaultCredential()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", aliyun.ErrNoCredentials, err)
+		return nil, aliyun.ErrNoCredentials
 	}
 	provider, err := aliyun.ResolveCredential(cred)
 	if err != nil {

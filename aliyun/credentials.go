@@ -2,7 +2,6 @@ package aliyun
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/aliyun/credentials-go/credentials"
@@ -43,12 +42,14 @@ func StaticCredential(id, secret, token string) (Credential, error) {
 }
 
 // ResolveCredential fetches a credential once and returns the name of the
-// provider that supplied it (never the secret). It fails with an error that
-// wraps ErrNoCredentials when nothing in the chain resolves.
+// provider that supplied it (never the secret). It fails with
+// ErrNoCredentials when nothing in the chain resolves. The chain's own
+// error text is left out on purpose: credentials-go quotes the offending
+// line of a malformed credentials file, which can hold a secret.
 func ResolveCredential(c Credential) (provider string, err error) {
 	m, err := c.GetCredential()
 	if err != nil {
-		return "", fmt.Errorf("%w (chain said: %v)", ErrNoCredentials, err)
+		return "", ErrNoCredentials
 	}
 	if m == nil || dara.StringValue(m.AccessKeyId) == "" {
 		return "", ErrNoCredentials
