@@ -128,13 +128,18 @@ func (e *Exporter) Regions() []string {
 	return slices.Clone(e.regions)
 }
 
-// sweepContext detaches the sweep from its caller's cancellation but keeps
-// its deadline, and ends it when the Exporter is closed.
+// sweepContext detaches the sweep from its caller's cancellation, ends it
+// when the Exporter is closed, and gives it a deadline a little before the
+// caller's: a region still running at the deadline fails with "timeout",
+// and the caller still gets the healthy regions instead of giving up on the
+// whole sweep.
 func (e *Exporter) sweepContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if dl, ok := ctx.Deadline(); ok {
-		return context.WithDeadline(e.base, dl)
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(e.base)
 	}
-	return context.WithCancel(e.base)
+	margin := min(250*time.Millisecond, time.Until(dl)/10)
+	return context.WithDeadline(e.base, dl.Add(-margin))
 }
 
 func (e *Exporter) abandoned(err error) *Result {
