@@ -91,10 +91,13 @@ func ScrapeTimeout(h http.Header, fallback, offset time.Duration) time.Duration 
 		return fallback
 	}
 	secs, err := strconv.ParseFloat(v, 64)
-	if err != nil || secs <= 0 || secs > 24*3600 {
+	if err != nil || !(secs > 0 && secs <= 24*3600) { // also refuses NaN
 		return fallback
 	}
 	t := time.Duration(secs * float64(time.Second))
+	if t <= 0 {
+		return fallback
+	}
 	if t > offset {
 		t -= offset
 	}
