@@ -51,6 +51,11 @@ func run(args []string) error {
 	if err := cfg.check(); err != nil {
 		return err
 	}
+	if strings.Contains(os.Getenv("DEBUG"), "dara") || strings.Contains(os.Getenv("DEBUG"), "tea") {
+		// The SDK reads DEBUG when it loads and then prints every request
+		// header, security tokens included, to stdout.
+		return errors.New("DEBUG names the Alibaba Cloud SDK (dara/tea), which would print every request header, security tokens included; unset DEBUG and use --log.level=debug")
+	}
 	var file *config.File
 	if cfg.configFile != "" {
 		var err error
@@ -107,7 +112,11 @@ func run(args []string) error {
 	mux.Handle("/", landing)
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// On SIGTERM, stop accepting and let scrapes in flight finish (each is
+	// bounded by its deadline) before the deferred closes run.
+	shutDown := make(chan struct{})
 	go func() {
+		defer close(shutDown)
 		<-ctx.Done()
 		level.Info(logger).Log("msg", "shutting down")
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.timeout+5*time.Second)
@@ -117,5 +126,6 @@ func run(args []string) error {
 	if err := web.ListenAndServe(srv, webFlags, slogger); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	<-shutDown
 	return nil
 }
