@@ -1,0 +1,163 @@
+package main
+
+// Fuzz targets for the flag values a user types: every checked flag, parsed
+// by kingpin as on the command line, and --aliyun.endpoint. `make fuzz` runs
+// each briefly; see README, "Fuzzing", for a longer run.
+
+import (
+	"math"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/alecthomas/kingpin/v2"
+)
+
+// FuzzParseEndpoint: an accepted endpoint is http(s) with a host and nothing
+// else, and its host is what the SDK takes as Endpoint (host[:port], no
+// scheme, path, user, query or fragment characters, no spaces or control
+// characters); written back as scheme://host it is accepted again unchanged.
+// A refused one gets a message that names the flag.
+func FuzzParseEndpoint(f *testing.F) {
+	for _, s := range []string{
+		"http://127.0.0.1:8080", "https://ecs-vpc.cn-hangzhou.aliyuncs.com/", "http://[::1]:80", "127.0.0.1:8080",
+		"ftp://127.0.0.1", "http://127.0.0.1:8080/api", "http://user:pw@host", "http://host?x=1", "http://host#f",
+		"http://", "http:///", "https://h%20ost", "http://host:port", "http://[fe80::1%25en0]:80", "HTTP://HOST",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := parseEndpoint(s)
+		if err != nil {
+			if !strings.Contains(err.Error(), "--aliyun.endpoint") {
+				t.Fatalf("error %q does not name the flag", err)
+			}
+			return
+		}
+		if u.Scheme != "http" && u.Scheme != "https" {
+			t.Fatalf("%q accepted with scheme %q", s, u.Scheme)
+		}
+		if u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil || u.Opaque != "" {
+			t.Fatalf("%q accepted as %#v", s, u)
+		}
+		if i := strings.IndexFunc(u.Host, func(r rune) bool {
+			return strings.ContainsRune("/?#@\\", r) || unicode.IsSpace(r) || unicode.IsControl(r)
+		}); i >= 0 {
+			t.Fatalf("%q accepted with host %q, which the SDK cannot take as host[:port]", s, u.Host)
+		}
+		// The SDK builds every request URL as scheme://host/ (tea's
+		// DoRequest), so that must parse, to the same host.
+		sdkURL := u.Scheme + "://" + u.Host + "/"
+		if back, err := url.Parse(sdkURL); err != nil || back.Host != u.Host {
+			t.Fatalf("%q accepted, but the SDK's request URL %q parses as %v, %v", s, sdkURL, back, err)
+		}
+		again, err := parseEndpoint(sdkURL)
+		if err != nil || again.Host != u.Host || again.Scheme != u.Scheme {
+			t.Fatalf("%q accepted as %s, which then parses as %v, %v", s, sdkURL, again, err)
+		}
+	})
+}
+
+// checkedFlags are the flags whose values addFlags checks, with what an
+// accepted value must satisfy.
+var checkedFlags = []struct {
+	name string
+	ok   func(c *settings) bool
+}{
+	{"aliyun.network", func(c *settings) bool { return c.network == "public" || c.network == "vpc" }},
+	{"aliyun.page-size", func(c *settings) bool { return c.pageSize >= 1 && c.pageSize <= 50 }},
+	{"aliyun.rate-limit", func(c *settings) bool {
+		return c.rateLimit >= 0 && !math.IsInf(c.rateLimit, 0) && !math.IsNaN(c.rateLimit)
+	}},
+	{"aliyun.max-inflight", func(c *settings) bool { return c.maxInflight >= 1 && c.maxInflight <= 1<<16 }},
+	{"aliyun.max-retries", func(c *settings) bool { return c.maxRetries >= 0 && c.maxRetries <= 100 }},
+	{"collector.timeout", func(c *settings) bool { return c.timeout > 0 }},
+	{"collector.timeout-offset", func(c *settings) bool { return c.offset >= 0 }},
+	{"collector.cache-ttl", func(c *settings) bool { return c.cacheTTL >= 0 }},
+	{"collector.max-staleness", func(c *settings) bool { return c.maxStaleness >= 0 }},
+	{"log.level", func(c *settings) bool { return slices.Contains([]string{"debug", "info", "warn", "error"}, c.logLevel) }},
+	{"log.format", func(c *settings) bool { return c.logFormat == "logfmt" || c.logFormat == "json" }},
+}
+
+// FuzzFlagValues gives any value to each checked flag through kingpin, as
+// `--flag=value` on the command line: an accepted value is in the flag's
+// range, and the value as kingpin shows it (String) is accepted again as
+// the same value; a refused one gets an error that names the flag and
+// quotes the value.
+func FuzzFlagValues(f *testing.F) {
+	for _, v := range []string{"50", "0", "51", "-1", "1e3", "NaN", "+Inf", "1e400", "0x10", "1_0", "30s", "0s", "-5s", "1h1m", "500ms", "9223372036854775807ns", "vpc", "debug", "", " 1", "١"} {
+		f.Add(uint8(0), v)
+	}
+	f.Fuzz(func(t *testing.T, pick uint8, v string) {
+		fl := checkedFlags[int(pick)%len(checkedFlags)]
+		c, err := parseFlag(fl.name, v)
+		if err != nil {
+			if !strings.Contains(err.Error(), "--"+fl.name) {
+				t.Fatalf("--%s=%q: error %q does not name the flag", fl.name, v, err)
+			}
+			return
+		}
+		if !fl.ok(c) {
+			t.Fatalf("--%s=%q accepted out of range: %+v", fl.name, v, c)
+		}
+		shown := flagString(t, fl.name, c)
+		c2, err := parseFlag(fl.name, shown)
+		if err != nil {
+			t.Fatalf("--%s=%q accepted, shown as %q, which is refused: %v", fl.name, v, shown, err)
+		}
+		if again := flagString(t, fl.name, c2); again != shown {
+			t.Fatalf("--%s=%q: shown as %q, re-read as %q", fl.name, v, shown, again)
+		}
+	})
+}
+
+// parseFlag parses one --name=value with the exporter's flag definitions.
+func parseFlag(name, value string) (*settings, error) {
+	var c settings
+	app := kingpin.New("fuzz", "")
+	app.Terminate(nil)
+	app.UsageWriter(discard{})
+	app.ErrorWriter(discard{})
+	addFlags(app, &c)
+	_, err := app.Parse([]string{"--" + name + "=" + value})
+	return &c, err
+}
+
+// flagString is the flag's current value as kingpin shows it.
+func flagString(t *testing.T, name string, c *settings) string {
+	t.Helper()
+	switch name {
+	case "aliyun.network":
+		return c.network
+	case "aliyun.page-size":
+		return itoa(c.pageSize)
+	case "aliyun.max-inflight":
+		return itoa(c.maxInflight)
+	case "aliyun.max-retries":
+		return itoa(c.maxRetries)
+	case "aliyun.rate-limit":
+		return (&checkedValue[float64]{dst: &c.rateLimit}).String()
+	case "collector.timeout":
+		return c.timeout.String()
+	case "collector.timeout-offset":
+		return c.offset.String()
+	case "collector.cache-ttl":
+		return c.cacheTTL.String()
+	case "collector.max-staleness":
+		return c.maxStaleness.String()
+	case "log.level":
+		return c.logLevel
+	case "log.format":
+		return c.logFormat
+	}
+	t.Fatalf("no String for %s", name)
+	return ""
+}
+
+func itoa(n int) string { return (&checkedValue[int]{dst: &n}).String() }
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
