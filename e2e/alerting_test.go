@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -72,6 +73,39 @@ func (s *stack) testStoppedAlert(t *testing.T) {
 		!strings.Contains(alert.Annotations["description"], regionHealthy) {
 		t.Errorf("the alert lacks severity or names neither instance nor region: %+v", alert)
 	}
+	// With --collector.info the annotations name the instance, joined from
+	// ecs_instance_info.
+	if want := fmt.Sprintf("%s (%s, %s, %s, team=%s)", target.Name, target.ID, target.Type, target.Zone, target.Tags["team"]); !strings.Contains(alert.Annotations["summary"], want) {
+		t.Errorf("summary %q does not name the instance as %q", alert.Annotations["summary"], want)
+	}
+
+	// A failed sweep does not resolve the firing alert: the region reports
+	// ecs_up 0 but re-serves its last complete result (--collector.max-staleness).
+	failing := time.Now()
+	s.sim.InjectFault(regionHealthy, simulator.Fault{Action: "DescribeInstanceStatus", Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable"})
+	down := fmt.Sprintf(`ecs_up{region=%q} == 0`, regionHealthy)
+	if err := eventually(30*time.Second, 100*time.Millisecond, func() error {
+		r, err := s.prom.query(down, 0)
+		if err == nil && len(r) == 0 {
+			err = fmt.Errorf("%s: no result", down)
+		}
+		return err
+	}); err != nil {
+		t.Fatalf("the region's sweeps never failed: %v", err)
+	}
+	firingNow := fmt.Sprintf(`ALERTS{alertname="EcsInstanceStopped", alertstate="firing", instance_id=%q}`, target.ID)
+	// Watch for longer than an evaluation plus Alertmanager's group_interval.
+	for watch := time.Now().Add(stackInterval + stackWait + 3*time.Second); time.Now().Before(watch); time.Sleep(200 * time.Millisecond) {
+		if r, err := s.prom.query(firingNow, 0); err != nil || len(r) != 1 {
+			t.Fatalf("while the region's sweeps failed, %s returned %v, %v: the alert stopped firing", firingNow, r, err)
+		}
+		if _, _, resolved := s.webhook.first(failing, "resolved", labels); resolved {
+			t.Fatalf("a failed sweep resolved the alert; notifications received:\n%s", s.webhook)
+		}
+	}
+	s.sim.ClearFaults()
+	s.sim.InjectFault(regionThrottled, throttledFault)
+	t.Logf("EcsInstanceStopped stayed firing through %.1fs of failed sweeps of %s", time.Since(failing).Seconds(), regionHealthy)
 
 	started := time.Now()
 	if !s.sim.SetStatus(regionHealthy, target.ID, simulator.StatusRunning) {
@@ -216,11 +250,14 @@ func (s *stack) testDashboardQueries(t *testing.T) {
 }
 
 // expand fills in the dashboard's variables.
+var unknownVariable = regexp.MustCompile(`\$(\{?[A-Za-z_][A-Za-z0-9_]*)`)
+
 func expand(t *testing.T, expr string) string {
 	t.Helper()
 	out := dashboardVars.Replace(expr)
-	if strings.Contains(out, "$") {
-		t.Fatalf("%q: a variable this test does not know is left in %q", expr, out)
+	// $1, $2, … are label_replace's capture groups, not Grafana variables.
+	if v := unknownVariable.FindString(out); v != "" {
+		t.Fatalf("%q: a variable this test does not know, %s, is left in %q", expr, v, out)
 	}
 	return out
 }

@@ -194,6 +194,11 @@ func (p promAPI) labelValues(label, selector string) ([]string, error) {
 
 // stack is the exporter with the simulator behind it and Prometheus and
 // Alertmanager in front, each on loopback.
+// throttledFault keeps the throttled region throttled on every third call.
+var throttledFault = simulator.Fault{
+	Action: "DescribeInstanceStatus", Every: 3, Status: http.StatusBadRequest, Code: "Throttling.User",
+}
+
 type stack struct {
 	sim      *simulator.Server
 	exporter *exporter
@@ -239,9 +244,7 @@ func startStack(t *testing.T) *stack {
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     s.regions,
 	})
-	s.sim.InjectFault(regionThrottled, simulator.Fault{
-		Action: "DescribeInstanceStatus", Every: 3, Status: http.StatusBadRequest, Code: "Throttling.User",
-	})
+	s.sim.InjectFault(regionThrottled, throttledFault)
 	trap, hits := proxyTrap(t)
 	t.Cleanup(func() {
 		if n := hits.Load(); n != 0 {
@@ -253,7 +256,8 @@ func startStack(t *testing.T) *stack {
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret,
 		"HTTP_PROXY="+trap, "HTTPS_PROXY="+trap,
 	), "--aliyun.endpoint="+base,
-		"--aliyun.region="+regionHealthy, "--aliyun.region="+regionThrottled, "--aliyun.region="+regionUnknown)
+		"--aliyun.region="+regionHealthy, "--aliyun.region="+regionThrottled, "--aliyun.region="+regionUnknown,
+		"--collector.info", "--collector.info.tags=team")
 
 	s.webhook = startWebhook(t)
 	dir := t.TempDir()
