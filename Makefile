@@ -3,6 +3,11 @@
 #   make            build ./aliyun_ecs_exporter
 #   make test       install what the tests need, then run every check and test
 #   make demo       run the exporter on a simulated fleet (no cloud account)
+#   make bench      the benchmark harness and go test -bench figures (README, Performance)
+#   make image      build the container image with docker, podman or buildah
+#   make generate   regenerate deploy/kubernetes/base/prometheusrule.yaml
+#   make fuzz       run every fuzz target for FUZZTIME each (default 1s, as in make test)
+#   make vulncheck  govulncheck against an offline copy of the Go vulnerability database
 
 GO       ?= go
 BINARY   := aliyun_ecs_exporter
@@ -23,18 +28,34 @@ TEST_ENV   = GOCACHE=$(shell $(GO) env GOCACHE) GOMODCACHE=$(shell $(GO) env GOM
              HTTP_PROXY= HTTPS_PROXY= http_proxy= https_proxy= ALL_PROXY= all_proxy= \
              ALIBABA_CLOUD_ACCESS_KEY_ID= ALIBABA_CLOUD_ACCESS_KEY_SECRET= ALIBABA_CLOUD_SECURITY_TOKEN=
 
-.PHONY: all build test deps check demo clean
+# The container image, and the first of these that can build it: a docker
+# client with a running engine, podman, or buildah.
+IMAGE          ?= aliyun_ecs_exporter:$(VERSION)
+CONTAINER_TOOL ?= $(shell if docker info >/dev/null 2>&1; then echo docker; \
+                    elif command -v podman >/dev/null 2>&1; then echo podman; \
+                    elif command -v buildah >/dev/null 2>&1; then echo buildah; fi)
+
+.PHONY: all build test deps check demo clean image generate lint-dashboard fuzz vulncheck vulndb bench
 
 all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BINARY) .
 
-# deps installs what the tests use beyond Go: promtool (Debian's prometheus).
+# deps installs what the tests use beyond Go, from Debian's packages:
+# prometheus (prometheus, promtool), prometheus-alertmanager
+# (prometheus-alertmanager, amtool), buildah (the image test) and systemd
+# (systemd-analyze, for the unit file). The tools/ modules download their
+# dependencies as their tests build.
 deps:
-	@if ! command -v promtool >/dev/null; then \
-		echo ">> installing prometheus and prometheus-alertmanager from apt"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager; \
+	@missing=""; \
+	{ command -v promtool && command -v prometheus; } >/dev/null || missing="$$missing prometheus"; \
+	{ command -v prometheus-alertmanager && command -v amtool; } >/dev/null || missing="$$missing prometheus-alertmanager"; \
+	command -v buildah >/dev/null || missing="$$missing buildah"; \
+	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
+	if [ -n "$$missing" ]; then \
+		echo ">> installing$$missing from apt"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	$(GO) mod download
 
@@ -42,11 +63,100 @@ check:
 	@echo ">> gofmt"; out=$$(gofmt -l .); \
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	cd tools && $(GO) vet ./...
 
-test: deps check
+# test runs the exporter's unit tests, then its end-to-end tests (the binary
+# against the simulator, a real Prometheus and Alertmanager, the container
+# image), then the checks of deploy/ and dashboards/ in the tools module
+# (strict decoding, kustomize builds, dashboard-linter --strict). The last two
+# run verbosely so that their figures (stop-to-webhook delay, panels and
+# queries checked, the container's uid) show in the log.
+test: deps check fuzz vulncheck
 	@home=$$(mktemp -d); \
-		env $(TEST_ENV) HOME=$$home $(GO) test -race -count=1 ./...; rc=$$?; \
+		env $(TEST_ENV) HOME=$$home $(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/e2e$$') && \
+		env $(TEST_ENV) HOME=$$home $(GO) test -race -count=1 -v ./e2e/ && \
+		(cd tools && env $(TEST_ENV) HOME=$$home $(GO) test -count=1 -v ./...); rc=$$?; \
 		rm -rf $$home; exit $$rc
+
+# fuzz runs each fuzz target (package:Name) for FUZZTIME; `make test` runs
+# them briefly. For a longer run: make fuzz FUZZTIME=10m (README, Fuzzing).
+FUZZTIME     ?= 1s
+FUZZ_TARGETS := ./aliyun:FuzzDecodeStatusPage ./aliyun:FuzzResponseHandling \
+                ./aliyun:FuzzZoneRegion ./aliyun:FuzzAssignZones \
+                ./aliyun/simulator:FuzzParseV3Authorization ./aliyun/simulator:FuzzCanonicalQuery \
+                ./aliyun/simulator:FuzzServeUnsigned ./aliyun/simulator:FuzzServeSigned \
+                ./collector:FuzzScrapeTimeout .:FuzzParseEndpoint .:FuzzFlagValues \
+                ./config:FuzzParse
+
+fuzz:
+	@home=$$(mktemp -d); rc=0; \
+	for t in $(FUZZ_TARGETS); do \
+		echo ">> fuzz $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		env $(TEST_ENV) HOME=$$home $(GO) test -run='^$$' -fuzz="^$${t#*:}\$$" -fuzztime=$(FUZZTIME) $${t%%:*} || { rc=1; break; }; \
+	done; rm -rf $$home; exit $$rc
+
+# vulncheck runs govulncheck at symbol level against the Go vulnerability
+# database as published in the golang.org/x/vulndb module (vuln.go.dev is not
+# reachable from here; the module proxy is), indexed once into VULNDB_DIR by
+# vulndb's own cmd/indexdb. Newer data: a newer VULNDB_VERSION (the
+# vulndb module's latest pseudo-version). It fails on any finding that
+# $(VULN_EXCEPTIONS) does not explain.
+GOVULNCHECK_VERSION ?= v1.9.0
+VULNDB_VERSION      ?= v0.0.0-20261105234957-e22db6528018
+VULN_EXCEPTIONS     ?= vulncheck-exceptions.txt
+VULNDB_DIR          ?= $(dir $(shell $(GO) env GOCACHE))aliyun_ecs_exporter-vulndb/$(VULNDB_VERSION)
+
+vulndb:
+	@if [ ! -f $(VULNDB_DIR)/index/db.json ]; then \
+		echo ">> indexing golang.org/x/vulndb@$(VULNDB_VERSION) into $(VULNDB_DIR)"; \
+		tmp=$$(mktemp -d); \
+		src=$$(cd $$tmp && $(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+		rm -rf $$tmp; \
+		[ -d "$$src/data/osv" ] || { echo "no data/osv in golang.org/x/vulndb@$(VULNDB_VERSION)"; exit 1; }; \
+		mkdir -p $(VULNDB_DIR) && $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns $$src/data/osv -out $(VULNDB_DIR) \
+			|| { rm -rf $(VULNDB_DIR); exit 1; }; \
+	fi
+
+vulncheck: vulndb
+	@echo ">> govulncheck $(GOVULNCHECK_VERSION), database golang.org/x/vulndb@$(VULNDB_VERSION)"; \
+	out=$$(mktemp); \
+	$(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) -db file://$(VULNDB_DIR) ./... >$$out 2>&1; \
+	if ! grep -Eq '^(Your code is affected by|No vulnerabilities found)' $$out; then \
+		cat $$out; rm -f $$out; echo "govulncheck could not run"; exit 1; fi; \
+	found=$$(sed -n 's/^Vulnerability #[0-9]*: \(GO-[0-9-]*\).*/\1/p' $$out | sort -u); rm -f $$out; \
+	bad=""; for id in $$found; do \
+		if line=$$(grep "^$$id[[:space:]]" $(VULN_EXCEPTIONS)); then echo "   explained: $$line"; else bad="$$bad $$id"; fi; \
+	done; \
+	for id in $$(sed -n 's/^\(GO-[0-9-]*\)[[:space:]].*/\1/p' $(VULN_EXCEPTIONS)); do \
+		echo "$$found" | grep -qx "$$id" || echo "   $$id is no longer found: delete it from $(VULN_EXCEPTIONS)"; \
+	done; \
+	n=$$(echo "$$found" | grep -c GO-); \
+	if [ -n "$$bad" ]; then echo "govulncheck: unexplained findings:$$bad (run: $(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) -db file://$(VULNDB_DIR) ./...)"; exit 1; fi; \
+	echo "govulncheck: $$n called vulnerabilities, all explained in $(VULN_EXCEPTIONS)"
+
+# generate writes the PrometheusRule from deploy/prometheus's rule files; a
+# test in tools/ fails while it is out of date.
+generate:
+	cd tools && $(GO) run ./cmd/genprometheusrule ..
+
+# lint-dashboard runs the pinned dashboard-linter (also run by make test).
+lint-dashboard:
+	cd tools/dashboard-linter && $(GO) tool dashboard-linter lint --strict ../../dashboards/aliyun-ecs.json
+
+image: build
+	@case "$(CONTAINER_TOOL)" in \
+	docker|podman) set -x; $(CONTAINER_TOOL) build --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(IMAGE) . ;; \
+	buildah) set -x; buildah bud --isolation chroot --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(IMAGE) . ;; \
+	*) echo "make image: no docker engine, podman or buildah found (Debian: apt-get install buildah)" >&2; exit 1 ;; \
+	esac
+
+# bench prints go test -bench figures (decoding a page, writing and
+# collecting the state sets) and then runs the harness: the built binary
+# against the simulator, beside a sequential pager, one row per scenario.
+# Other scenarios: go run ./bench -h.
+bench: build
+	env $(TEST_ENV) $(GO) test -run='^$$' -bench='DecodeStatusPage50|WriteStatusPer1000|CollectPer1000' -benchmem ./aliyun ./collector
+	env $(TEST_ENV) $(GO) run ./bench -exporter ./$(BINARY)
 
 demo:
 	$(GO) run . --demo --web.listen-address=127.0.0.1:9877
