@@ -9,9 +9,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	dto "github.com/prometheus/client_model/go"
 )
 
 type fakeInfos struct {
@@ -83,18 +81,7 @@ func TestHandlerWritesTheSameInfoSeriesAsTheCollector(t *testing.T) {
 	defer e.Close()
 	waitForInfo(t, e, 2)
 	got := handlerFamilies(t, e)["ecs_instance_info"]
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(e.ScrapeCollector(context.Background()))
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want *dto.MetricFamily
-	for _, mf := range mfs {
-		if mf.GetName() == "ecs_instance_info" {
-			want = mf
-		}
-	}
+	want := collectorFamily(t, e, "ecs_instance_info")
 	if got == nil || want == nil {
 		t.Fatalf("info family missing: handler %v, collector %v", got != nil, want != nil)
 	}

@@ -64,18 +64,7 @@ func TestHandlerWritesTheSameStatusSeriesAsTheCollector(t *testing.T) {
 			if got == nil {
 				t.Fatal("no ecs_instance_status in the handler's output")
 			}
-			reg := prometheus.NewPedanticRegistry()
-			reg.MustRegister(e.ScrapeCollector(context.Background()))
-			mfs, err := reg.Gather()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var want *dto.MetricFamily
-			for _, mf := range mfs {
-				if mf.GetName() == "ecs_instance_status" {
-					want = mf
-				}
-			}
+			want := collectorFamily(t, e, "ecs_instance_status")
 			if got.GetHelp() != want.GetHelp() || got.GetType() != want.GetType() {
 				t.Errorf("HELP/TYPE %q %v, want %q %v", got.GetHelp(), got.GetType(), want.GetHelp(), want.GetType())
 			}
@@ -88,6 +77,24 @@ func TestHandlerWritesTheSameStatusSeriesAsTheCollector(t *testing.T) {
 			}
 		})
 	}
+}
+
+// collectorFamily gathers one family through ScrapeCollector, the
+// client_golang path.
+func collectorFamily(t *testing.T, e *Exporter, name string) *dto.MetricFamily {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(e.ScrapeCollector(context.Background()))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			return mf
+		}
+	}
+	return nil
 }
 
 // seriesLines is a family's samples as sorted "labels value" lines.

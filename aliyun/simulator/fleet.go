@@ -249,16 +249,22 @@ func (rf *regionFleet) pick(ids []string, zone string) []*instance {
 func (s *Server) SetStatus(region, instanceID, status string) bool {
 	s.fleet.mu.Lock()
 	defer s.fleet.mu.Unlock()
-	rf, ok := s.fleet.regions[region]
-	if !ok {
-		return false
-	}
-	p, ok := rf.byID[instanceID]
-	if !ok {
+	_, p := s.fleet.lookup(region, instanceID)
+	if p == nil {
 		return false
 	}
 	p.status = status
 	return true
+}
+
+// lookup finds an instance and its region; nil when either is unknown.
+// f.mu must be held.
+func (f *fleet) lookup(region, instanceID string) (*regionFleet, *instance) {
+	rf, ok := f.regions[region]
+	if !ok {
+		return nil, nil
+	}
+	return rf, rf.byID[instanceID]
 }
 
 // Insert adds an instance at the head (atHead) or the tail of the region's
@@ -281,12 +287,8 @@ func (s *Server) Insert(region string, inst Instance, atHead bool) {
 func (s *Server) Remove(region, instanceID string) bool {
 	s.fleet.mu.Lock()
 	defer s.fleet.mu.Unlock()
-	rf, ok := s.fleet.regions[region]
-	if !ok {
-		return false
-	}
-	p, ok := rf.byID[instanceID]
-	if !ok {
+	rf, p := s.fleet.lookup(region, instanceID)
+	if p == nil {
 		return false
 	}
 	rf.remove(p)
