@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun/simulator"
+	dto "github.com/prometheus/client_model/go"
 )
 
 const (
@@ -68,6 +69,24 @@ func checkFleet(t *testing.T, status map[string]float64, region string, fleet []
 	}
 }
 
+// checkRegionHealth asserts the scrape of the three good regions and the
+// unknown xx-nowhere-1 that TestBinaryExportsEveryRegionAndSurvivesABadOne
+// and TestBinaryAgainstAnIndependentStandIn configure: ecs_up 1 for the
+// good ones, 0 for the bad one, whose InvalidRegionId.NotFound is counted.
+func checkRegionHealth(t *testing.T, mfs map[string]*dto.MetricFamily) {
+	t.Helper()
+	up := series(mfs, "ecs_up", "region")
+	for region, want := range map[string]float64{"cn-hangzhou": 1, "eu-central-1": 1, "us-west-1": 1, "xx-nowhere-1": 0} {
+		if got, ok := up[region]; !ok || got != want {
+			t.Errorf("ecs_up{region=%q} = %g (present %v), want %g", region, got, ok, want)
+		}
+	}
+	errs := series(mfs, "ecs_scrape_errors_total", "region", "code")
+	if errs["xx-nowhere-1 InvalidRegionId.NotFound"] < 1 {
+		t.Errorf("ecs_scrape_errors_total = %v, want xx-nowhere-1 InvalidRegionId.NotFound >= 1", errs)
+	}
+}
+
 func TestBinaryExportsEveryRegionAndSurvivesABadOne(t *testing.T) {
 	fleets := map[string][]simulator.Instance{
 		"cn-hangzhou":  simulator.GenerateFleet("cn-hangzhou", 137, 11),
@@ -103,16 +122,7 @@ func TestBinaryExportsEveryRegionAndSurvivesABadOne(t *testing.T) {
 	if n := len(status); n != (137+12)*len(knownStatuses) {
 		t.Errorf("%d status series, want %d", n, (137+12)*len(knownStatuses))
 	}
-	up := series(mfs, "ecs_up", "region")
-	for region, want := range map[string]float64{"cn-hangzhou": 1, "eu-central-1": 1, "us-west-1": 1, "xx-nowhere-1": 0} {
-		if got, ok := up[region]; !ok || got != want {
-			t.Errorf("ecs_up{region=%q} = %g (present %v), want %g", region, got, ok, want)
-		}
-	}
-	errs := series(mfs, "ecs_scrape_errors_total", "region", "code")
-	if errs["xx-nowhere-1 InvalidRegionId.NotFound"] < 1 {
-		t.Errorf("ecs_scrape_errors_total = %v, want xx-nowhere-1 InvalidRegionId.NotFound >= 1", errs)
-	}
+	checkRegionHealth(t, mfs)
 	reqs := series(mfs, "ecs_api_requests_total", "action", "region", "code")
 	if got := reqs["DescribeInstanceStatus cn-hangzhou OK"]; got != 3 {
 		t.Errorf("cn-hangzhou OK requests = %g, want 3 pages", got)
