@@ -69,6 +69,22 @@ func checkFleet(t *testing.T, status map[string]float64, region string, fleet []
 	}
 }
 
+// scrapeFleets scrapes url, which must answer 200, checks every fleet with
+// checkFleet, and returns the parsed scrape and its status series.
+func scrapeFleets(t *testing.T, url string, fleets map[string][]simulator.Instance) (map[string]*dto.MetricFamily, map[string]float64, []byte) {
+	t.Helper()
+	code, body := scrape(t, url)
+	if code != http.StatusOK {
+		t.Fatalf("GET %s: HTTP %d\n%s", url, code, body)
+	}
+	mfs := parse(t, body)
+	status := series(mfs, "ecs_instance_status", "instance_id", "region", "status")
+	for region, fleet := range fleets {
+		checkFleet(t, status, region, fleet)
+	}
+	return mfs, status, body
+}
+
 // checkRegionHealth asserts the scrape of the three good regions and the
 // unknown xx-nowhere-1 that TestBinaryExportsEveryRegionAndSurvivesABadOne
 // and TestBinaryAgainstAnIndependentStandIn configure: ecs_up 1 for the
@@ -110,15 +126,7 @@ func TestBinaryExportsEveryRegionAndSurvivesABadOne(t *testing.T) {
 		"--log.level=debug",
 	)
 
-	code, body := scrape(t, exp.URL+"/metrics")
-	if code != http.StatusOK {
-		t.Fatalf("GET /metrics: %d\n%s", code, body)
-	}
-	mfs := parse(t, body)
-	status := series(mfs, "ecs_instance_status", "instance_id", "region", "status")
-	for region, fleet := range fleets {
-		checkFleet(t, status, region, fleet)
-	}
+	mfs, status, body := scrapeFleets(t, exp.URL+"/metrics", fleets)
 	if n := len(status); n != (137+12)*len(knownStatuses) {
 		t.Errorf("%d status series, want %d", n, (137+12)*len(knownStatuses))
 	}

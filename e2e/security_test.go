@@ -397,15 +397,7 @@ func TestCredentialsFromAMountedFileWork(t *testing.T) {
 	secWrite(t, credFile, []byte("[default]\ntype = access_key\naccess_key_id = LTAIfromfile\naccess_key_secret = "+secFileSecret+"\n"))
 	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1")
-	code, body := scrape(t, exp.URL+"/metrics")
-	if code != http.StatusOK {
-		t.Fatalf("GET /metrics: HTTP %d", code)
-	}
-	mfs := parse(t, body)
-	status := series(mfs, "ecs_instance_status", "instance_id", "region", "status")
-	for region, fleet := range fleets {
-		checkFleet(t, status, region, fleet)
-	}
+	mfs, _, _ := scrapeFleets(t, exp.URL+"/metrics", fleets)
 	for r, v := range series(mfs, "ecs_up", "region") {
 		if v != 1 {
 			t.Errorf("ecs_up{region=%q} = %g, want 1", r, v)
@@ -425,15 +417,7 @@ func TestSTSTokenFromTheEnvironmentWorks(t *testing.T) {
 	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secSecret, "ALIBABA_CLOUD_SECURITY_TOKEN="+secToken),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1")
-	code, body := scrape(t, exp.URL+"/metrics")
-	if code != http.StatusOK {
-		t.Fatalf("GET /metrics: HTTP %d", code)
-	}
-	mfs := parse(t, body)
-	status := series(mfs, "ecs_instance_status", "instance_id", "region", "status")
-	for region, fleet := range fleets {
-		checkFleet(t, status, region, fleet)
-	}
+	mfs, _, _ := scrapeFleets(t, exp.URL+"/metrics", fleets)
 	// The simulator refuses an STS key without its token
 	// (InvalidSecurityToken.Malformed), so a complete scrape proves the
 	// token was sent.

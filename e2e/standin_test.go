@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -83,15 +82,7 @@ func TestBinaryAgainstAnIndependentStandIn(t *testing.T) {
 		"--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1",
 		"--aliyun.region=us-west-1", "--aliyun.region=xx-nowhere-1")
 
-	code, body := scrape(t, exp.URL+"/metrics")
-	if code != http.StatusOK {
-		t.Fatalf("GET /metrics: %d\n%s", code, body)
-	}
-	mfs := parse(t, body)
-	status := series(mfs, "ecs_instance_status", "instance_id", "region", "status")
-	for region, fleet := range fleets {
-		checkFleet(t, status, region, fleet)
-	}
+	mfs, status, _ := scrapeFleets(t, exp.URL+"/metrics", fleets)
 	checkRegionHealth(t, mfs)
 	if got := series(mfs, "ecs_api_requests_total", "action", "region", "code")["DescribeInstanceStatus cn-hangzhou OK"]; got != 3 {
 		t.Errorf("cn-hangzhou took %g OK requests, want 3 pages", got)
