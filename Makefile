@@ -83,10 +83,10 @@ test: deps check fuzz vulncheck
 FUZZTIME     ?= 1s
 FUZZ_TARGETS := ./aliyun:FuzzDecodeStatusPage ./aliyun:FuzzResponseHandling \
                 ./aliyun:FuzzZoneRegion ./aliyun:FuzzAssignZones \
-                ./aliyun/simulator:FuzzParseV3Authorization ./aliyun/simulator:FuzzCanonicalQuery \
-                ./aliyun/simulator:FuzzServeUnsigned ./aliyun/simulator:FuzzServeSigned \
+                ./internal/simulator:FuzzParseV3Authorization ./internal/simulator:FuzzCanonicalQuery \
+                ./internal/simulator:FuzzServeUnsigned ./internal/simulator:FuzzServeSigned \
                 ./collector:FuzzScrapeTimeout .:FuzzParseEndpoint .:FuzzFlagValues \
-                ./config:FuzzParse
+                ./internal/config:FuzzParse
 
 fuzz:
 	@home=$$(mktemp -d); rc=0; \

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/config"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/config"
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/common/version"

@@ -14,7 +14,7 @@ import (
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/config"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/config"
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	slgk "github.com/tjhop/slog-gokit"

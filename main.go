@@ -15,7 +15,7 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/config"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/config"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/aliyun/credentials-go/credentials"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	"go.uber.org/goleak"
 )
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/alibabacloud-go/tea/dara"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 )
 
 func TestInstanceInfosPagesWithNextToken(t *testing.T) {

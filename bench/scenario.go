@@ -17,7 +17,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 )
 
 const (

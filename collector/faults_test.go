@@ -1,7 +1,7 @@
 package collector_test
 
 // The fault suite: the whole exporter (the real aliyun.Client and vendor SDK,
-// the Exporter, the /metrics Handler) against aliyun/simulator, with three
+// the Exporter, the /metrics Handler) against internal/simulator, with three
 // regions of which one misbehaves. Each case checks what a user relies on:
 // /metrics answers 200, the healthy regions are complete and exact, the
 // faulty one reports the right code, nothing panics, no goroutine outlives
@@ -33,7 +33,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"

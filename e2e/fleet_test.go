@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	dto "github.com/prometheus/client_model/go"
 )
 

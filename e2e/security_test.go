@@ -27,7 +27,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 )
 
 // Recognisable made-up secrets: if any of them shows up in an output, it

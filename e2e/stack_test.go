@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 )
 
 // Timing of the end-to-end stack.
