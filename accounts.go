@@ -111,7 +111,7 @@ func rediscover(ctx context.Context, client *aliyun.Client, exp *collector.Expor
 	}
 }
 
-func clientOptions(s *settings, regions []string, cred aliyun.Credential, endpoint *url.URL, obs aliyun.Observer) aliyun.Options {
+func clientOptions(s *settings, regions []string, cred *aliyun.Credential, endpoint *url.URL, obs aliyun.Observer) aliyun.Options {
 	return aliyun.Options{
 		Regions: regions, Credential: cred, Endpoint: endpoint, Network: s.network,
 		PageSize: s.pageSize, RateLimit: s.rateLimit, MaxInflight: s.maxInflight,
@@ -192,7 +192,7 @@ func probeAccounts(s *settings, f *config.File, def *defaultAccount, obs aliyun.
 		clients = append(clients, client)
 		regions := slices.Clone(a.Regions)
 		accounts[name] = &collector.Account{Source: client, Regions: func() []string { return regions }, Options: collectorOptions(s, nil, client, logger)}
-		level.Info(logger).Log("msg", "probe account", "account", name, "regions", strings.Join(regions, ","), "credentials", credentialType(cred))
+		level.Info(logger).Log("msg", "probe account", "account", name, "regions", strings.Join(regions, ","), "credentials", cred.Type())
 	}
 	return accounts, closeAll, nil
 }
@@ -226,16 +226,9 @@ func landingConfig(s *settings, def *defaultAccount, accounts map[string]*collec
 	}
 }
 
-func credentialType(c aliyun.Credential) string {
-	if t := c.GetType(); t != nil {
-		return *t
-	}
-	return "unknown"
-}
-
 // credential resolves the vendor default chain, or in demo mode starts the
 // built-in simulator and points the exporter at it.
-func credential(ctx context.Context, s *settings, demo *simulator.Config, logger log.Logger) (aliyun.Credential, error) {
+func credential(ctx context.Context, s *settings, demo *simulator.Config, logger log.Logger) (*aliyun.Credential, error) {
 	if demo != nil {
 		return startDemo(ctx, s, *demo, logger)
 	}
@@ -264,7 +257,7 @@ func demoDefaults(s *settings) *simulator.Config {
 	return &sc
 }
 
-func startDemo(ctx context.Context, s *settings, sc simulator.Config, logger log.Logger) (aliyun.Credential, error) {
+func startDemo(ctx context.Context, s *settings, sc simulator.Config, logger log.Logger) (*aliyun.Credential, error) {
 	sim := simulator.New(sc)
 	base, err := sim.Start("127.0.0.1:0")
 	if err != nil {

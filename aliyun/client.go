@@ -42,7 +42,7 @@ type Options struct {
 	// Regions to build SDK clients for.
 	Regions []string
 	// Credential signs every request. Required.
-	Credential Credential
+	Credential *Credential
 	// Endpoint, when set, replaces every region's endpoint (scheme, host and
 	// optional port; for example http://127.0.0.1:8080).
 	Endpoint *url.URL
@@ -98,7 +98,7 @@ func (rc *regionClient) put(c *ecs.Client) { rc.sdk.Put(c) }
 
 // New validates opts and builds the SDK clients of opts.Regions.
 func New(opts Options) (*Client, error) {
-	if opts.Credential == nil {
+	if opts.Credential == nil || opts.Credential.vendor == nil {
 		return nil, errors.New("aliyun: no credential")
 	}
 	if opts.PageSize == 0 {
@@ -161,7 +161,7 @@ func (c *Client) region(name string) (*regionClient, error) {
 func (c *Client) newSDKClient(region string) (*ecs.Client, error) {
 	cfg := &openapiutil.Config{
 		RegionId:   dara.String(region),
-		Credential: markedCredential{c.opts.Credential},
+		Credential: markedCredential{c.opts.Credential.vendor},
 		HttpClient: c.doer,
 		UserAgent:  dara.String("aliyun_ecs_exporter"),
 	}

@@ -374,7 +374,7 @@ func TestListingThatChangesMidSweepLosesNobody(t *testing.T) {
 func TestCredentialFailureIsCodedCredentials(t *testing.T) {
 	_, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": {}}})
 	pinEnv(t)
-	c, err := New(Options{Regions: []string{"cn-hangzhou"}, Credential: failingCredential{}, Endpoint: ep})
+	c, err := New(Options{Regions: []string{"cn-hangzhou"}, Credential: &Credential{vendor: failingCredential{}}, Endpoint: ep})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,9 +8,26 @@ import (
 	"github.com/aliyun/credentials-go/credentials/providers"
 )
 
-// Credential is the vendor's credential interface, re-exported so that
-// callers need not import credentials-go.
-type Credential = credentials.Credential
+// Credential is where the signing key of every request comes from: a fixed
+// key, a profile, an assumed role or the vendor's default chain. It is
+// opaque; DefaultCredential, StaticCredential and SourcedCredential build
+// one. A nil *Credential is no credential.
+type Credential struct {
+	vendor credentials.Credential
+}
+
+// Type names the kind of credential, for logs: "access_key", "sts",
+// "profile", "cli_profile", "ram_role_arn", "default" (the chain), or
+// "unknown".
+func (c *Credential) Type() string {
+	if c == nil || c.vendor == nil {
+		return "unknown"
+	}
+	if t := c.vendor.GetType(); t != nil {
+		return *t
+	}
+	return "unknown"
+}
 
 // ErrNoCredentials explains every way to give the exporter a credential.
 var ErrNoCredentials = errors.New("no Alibaba Cloud credential found; provide one of: " +
@@ -22,13 +39,20 @@ var ErrNoCredentials = errors.New("no Alibaba Cloud credential found; provide on
 
 // DefaultCredential returns the vendor's default credential chain:
 // environment, OIDC (RRSA), CLI profile, credentials file, ECS RAM role.
-func DefaultCredential() (Credential, error) {
-	return credentials.NewCredential(nil)
+func DefaultCredential() (*Credential, error) {
+	return wrap(credentials.NewCredential(nil))
+}
+
+func wrap(c credentials.Credential, err error) (*Credential, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &Credential{vendor: c}, nil
 }
 
 // StaticCredential returns a fixed AccessKey credential, with an STS token
 // when token is not empty. It is meant for --demo and tests.
-func StaticCredential(id, secret, token string) (Credential, error) {
+func StaticCredential(id, secret, token string) (*Credential, error) {
 	cfg := &credentials.Config{
 		Type:            dara.String("access_key"),
 		AccessKeyId:     dara.String(id),
@@ -38,7 +62,7 @@ func StaticCredential(id, secret, token string) (Credential, error) {
 		cfg.Type = dara.String("sts")
 		cfg.SecurityToken = dara.String(token)
 	}
-	return credentials.NewCredential(cfg)
+	return wrap(credentials.NewCredential(cfg))
 }
 
 // ResolveCredential fetches a credential once and returns the name of the
@@ -46,8 +70,11 @@ func StaticCredential(id, secret, token string) (Credential, error) {
 // ErrNoCredentials when nothing in the chain resolves. The chain's own
 // error text is left out on purpose: credentials-go quotes the offending
 // line of a malformed credentials file, which can hold a secret.
-func ResolveCredential(c Credential) (provider string, err error) {
-	m, err := c.GetCredential()
+func ResolveCredential(c *Credential) (provider string, err error) {
+	if c == nil || c.vendor == nil {
+		return "", ErrNoCredentials
+	}
+	m, err := c.vendor.GetCredential()
 	if err != nil {
 		return "", ErrNoCredentials
 	}
@@ -59,7 +86,7 @@ func ResolveCredential(c Credential) (provider string, err error) {
 
 // markedCredential tags the chain's failures as credentialError so that a
 // failed sweep is counted under code "credentials", not "network".
-type markedCredential struct{ Credential }
+type markedCredential struct{ credentials.Credential }
 
 func (c markedCredential) GetCredential() (*credentials.CredentialModel, error) {
 	m, err := c.Credential.GetCredential()
@@ -84,7 +111,7 @@ type CredentialSource struct {
 
 // SourcedCredential builds the credential a CredentialSource names. It
 // contacts nothing: a profile is read, and a role assumed, on first use.
-func SourcedCredential(s CredentialSource) (Credential, error) {
+func SourcedCredential(s CredentialSource) (*Credential, error) {
 	var (
 		base providers.CredentialsProvider
 		err  error
@@ -118,5 +145,5 @@ func SourcedCredential(s CredentialSource) (Credential, error) {
 			return nil, err
 		}
 	}
-	return credentials.FromCredentialsProvider(kind, base), nil
+	return &Credential{vendor: credentials.FromCredentialsProvider(kind, base)}, nil
 }

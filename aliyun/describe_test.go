@@ -7,7 +7,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/alibabacloud-go/tea/dara"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 )
 
@@ -109,7 +108,7 @@ func TestRoleARNSourceBuildsWithoutContactingAnything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := dara.StringValue(cred.GetType()); got != "ram_role_arn" {
+	if got := cred.Type(); got != "ram_role_arn" {
 		t.Errorf("type %q", got)
 	}
 }
