@@ -138,18 +138,11 @@ func loadConfig(s *settings) (*config.File, error) {
 		return nil, err
 	}
 	for _, name := range f.Names() {
-		if _, err := aliyun.SourcedCredential(credentialSource(f.Accounts[name].Credentials)); err != nil {
+		if _, err := aliyun.SourcedCredential(f.Accounts[name].Credentials); err != nil {
 			return nil, fmt.Errorf("--config.file %s: accounts: %s: credentials: %w", s.configFile, name, err)
 		}
 	}
 	return f, nil
-}
-
-func credentialSource(c config.Credentials) aliyun.CredentialSource {
-	return aliyun.CredentialSource{
-		Profile: c.Profile, CLIProfile: c.CLIProfile,
-		RoleARN: c.RoleARN, ExternalID: c.ExternalID, RoleSessionName: c.RoleSessionName,
-	}
 }
 
 // probeAccounts builds /probe's accounts: the default one (if any) and every
@@ -175,7 +168,7 @@ func probeAccounts(s *settings, f *config.File, def *defaultAccount, obs aliyun.
 			closeAll()
 			return nil, nil, fmt.Errorf("--config.file: account %q is the name /probe gives the --aliyun.region account; rename it", name)
 		}
-		cred, err := aliyun.SourcedCredential(credentialSource(a.Credentials))
+		cred, err := aliyun.SourcedCredential(a.Credentials)
 		if err != nil {
 			closeAll()
 			return nil, nil, fmt.Errorf("--config.file: accounts: %s: credentials: %w", name, err)

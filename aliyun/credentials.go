@@ -97,16 +97,23 @@ func (c markedCredential) GetCredential() (*credentials.CredentialModel, error) 
 }
 
 // CredentialSource names where an account's credential comes from. All
-// fields empty means the default chain.
+// fields empty means the default chain. Profile and CLIProfile name a
+// profile (one or the other); RoleARN assumes a RAM role on top of the
+// profile, or of the default chain when no profile is named. The yaml tags
+// are the credentials: block of an account in the --config.file.
 type CredentialSource struct {
 	// Profile is a section of the credentials file
 	// (ALIBABA_CLOUD_CREDENTIALS_FILE or ~/.alibabacloud/credentials).
-	Profile string
+	Profile string `yaml:"profile"`
 	// CLIProfile is a profile of the aliyun CLI (~/.aliyun/config.json).
-	CLIProfile string
-	// RoleARN is a RAM role assumed with the profile's (or the default
-	// chain's) credential; ExternalID and RoleSessionName go with it.
-	RoleARN, ExternalID, RoleSessionName string
+	CLIProfile string `yaml:"cli_profile"`
+	// RoleARN is a RAM role to assume, e.g. acs:ram::123456789012:role/ecs-reader.
+	RoleARN string `yaml:"role_arn"`
+	// ExternalID is the role's external ID, if its trust policy wants one.
+	ExternalID string `yaml:"external_id"`
+	// RoleSessionName names the assumed-role session; default
+	// "aliyun_ecs_exporter".
+	RoleSessionName string `yaml:"role_session_name"`
 }
 
 // SourcedCredential builds the credential a CredentialSource names. It

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -26,30 +27,12 @@ type File struct {
 type Account struct {
 	// Credentials selects where the account's credential comes from; all
 	// fields empty means the default credential chain.
-	Credentials Credentials `yaml:"credentials"`
+	Credentials aliyun.CredentialSource `yaml:"credentials"`
 	// Endpoint replaces the SDK's regional endpoints for this account,
 	// like --aliyun.endpoint.
 	Endpoint string `yaml:"endpoint"`
 	// Regions the account may be probed in.
 	Regions []string `yaml:"regions"`
-}
-
-// Credentials is a credential source. Profile and CLIProfile name a
-// profile; RoleARN assumes a RAM role on top of the profile (or of the
-// default chain when no profile is named).
-type Credentials struct {
-	// Profile is a section of the credentials file
-	// (ALIBABA_CLOUD_CREDENTIALS_FILE or ~/.alibabacloud/credentials).
-	Profile string `yaml:"profile"`
-	// CLIProfile is a profile of the aliyun CLI (~/.aliyun/config.json).
-	CLIProfile string `yaml:"cli_profile"`
-	// RoleARN is a RAM role to assume, e.g. acs:ram::123456789012:role/ecs-reader.
-	RoleARN string `yaml:"role_arn"`
-	// ExternalID is the role's external ID, if its trust policy wants one.
-	ExternalID string `yaml:"external_id"`
-	// RoleSessionName names the assumed-role session; default
-	// "aliyun_ecs_exporter".
-	RoleSessionName string `yaml:"role_session_name"`
 }
 
 var (

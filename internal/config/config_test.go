@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -23,7 +24,7 @@ func TestGoodFileLoads(t *testing.T) {
 		audit.Endpoint != "https://ecs-vpc.cn-shanghai.aliyuncs.com" || strings.Join(audit.Regions, ",") != "cn-shanghai" {
 		t.Errorf("audit = %+v", audit)
 	}
-	if f.Accounts["chain"].Credentials != (Credentials{}) {
+	if f.Accounts["chain"].Credentials != (aliyun.CredentialSource{}) {
 		t.Errorf("chain should use the default chain: %+v", f.Accounts["chain"].Credentials)
 	}
 }
