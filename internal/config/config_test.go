@@ -96,7 +96,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestTheKubernetesExampleConfigParses(t *testing.T) {
-	b, err := os.ReadFile("../deploy/kubernetes/probe/configmap.yaml")
+	b, err := os.ReadFile("../../deploy/kubernetes/probe/configmap.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
