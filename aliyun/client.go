@@ -63,11 +63,13 @@ type Options struct {
 	// MaxRetries is how many times one call is retried after a retryable
 	// failure. Zero means no retries.
 	MaxRetries int
-	// SignatureV1 signs with HMAC-SHA1 query signing instead of the SDK's
-	// default ACS3-HMAC-SHA256. Only tests use it.
-	SignatureV1 bool
 	// Observer, when set, is told about every API attempt.
 	Observer Observer
+
+	// signatureV1 signs with HMAC-SHA1 query signing instead of the SDK's
+	// default ACS3-HMAC-SHA256, so that tests can check both against the
+	// simulator.
+	signatureV1 bool
 }
 
 // Client pages through DescribeInstanceStatus for the configured regions,
@@ -182,7 +184,7 @@ func (c *Client) newSDKClient(region string) (*ecs.Client, error) {
 	default:
 		cfg.Protocol = dara.String("https")
 	}
-	if c.opts.SignatureV1 {
+	if c.opts.signatureV1 {
 		cfg.SignatureAlgorithm = dara.String("v2")
 	}
 	sdk, err := ecs.NewClient(cfg)

@@ -137,7 +137,7 @@ func TestPagesThroughEveryInstanceOfARegion(t *testing.T) {
 	for _, v1 := range []bool{false, true} {
 		t.Run(fmt.Sprintf("signature v1=%v", v1), func(t *testing.T) {
 			sim.ResetStats()
-			c, rec := newTestClient(t, ep, []string{"cn-hangzhou"}, func(o *Options) { o.SignatureV1 = v1 })
+			c, rec := newTestClient(t, ep, []string{"cn-hangzhou"}, func(o *Options) { o.signatureV1 = v1 })
 			got, err := c.InstanceStatuses(context.Background(), "cn-hangzhou", nil)
 			if err != nil {
 				t.Fatal(err)
