@@ -9,7 +9,8 @@ import (
 // ID is its region ID followed by a zone letter, with or without a dash:
 // cn-hangzhou-h belongs to cn-hangzhou, eu-central-1a to eu-central-1. The
 // longest matching region wins, so cn-shanghai-finance-1a is never taken for
-// cn-shanghai.
+// cn-shanghai. The error names the zone and the regions; the caller adds
+// where they came from (a flag, a file).
 func ZoneRegion(zone string, regions []string) (string, error) {
 	best := ""
 	for _, r := range regions {
@@ -18,7 +19,7 @@ func ZoneRegion(zone string, regions []string) (string, error) {
 		}
 	}
 	if best == "" {
-		return "", fmt.Errorf("zone %q belongs to none of the configured regions (%s); add its region with --aliyun.region",
+		return "", fmt.Errorf("zone %q belongs to none of the configured regions (%s); configure its region too",
 			zone, strings.Join(regions, ", "))
 	}
 	return best, nil

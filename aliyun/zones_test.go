@@ -52,6 +52,17 @@ func TestAssignZonesGroupsByRegionAndDropsRepeats(t *testing.T) {
 	}
 }
 
+func TestZoneOfNoRegionSaysWhatToDoInItsOwnTerms(t *testing.T) {
+	_, err := ZoneRegion("us-west-1a", []string{"cn-hangzhou", "eu-central-1"})
+	if err == nil {
+		t.Fatal("a zone of an unconfigured region was accepted")
+	}
+	want := `zone "us-west-1a" belongs to none of the configured regions (cn-hangzhou, eu-central-1); configure its region too`
+	if err.Error() != want {
+		t.Errorf("error %q, want %q (a library error names no flag: the caller adds that)", err, want)
+	}
+}
+
 func FuzzZoneRegion(f *testing.F) {
 	for _, z := range []string{"cn-hangzhou-h", "eu-central-1a", "cn-shanghai-finance-1a", "", "-", "cn-hangzhou-\xff"} {
 		f.Add(z)
