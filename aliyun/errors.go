@@ -4,13 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/url"
-	"strings"
-	"syscall"
-
-	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 )
 
 // Error codes for failures that carry no Alibaba Cloud error Code.
@@ -31,6 +24,7 @@ type Error struct {
 	Err        error
 }
 
+// Error reads as the code, the HTTP status if any, and the detail.
 func (e *Error) Error() string {
 	if e.HTTPStatus != 0 {
 		return fmt.Sprintf("%s (HTTP %d): %v", e.Code, e.HTTPStatus, e.Err)
@@ -38,6 +32,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %v", e.Code, e.Err)
 }
 
+// Unwrap returns the detail, so that errors.Is and errors.As see through.
 func (e *Error) Unwrap() error { return e.Err }
 
 // ErrorCode returns the label-safe code of err: the Code of an *Error in its
@@ -51,117 +46,4 @@ func ErrorCode(err error) string {
 		return CodeTimeout
 	}
 	return CodeNetwork
-}
-
-// credentialError marks a failure of the credential provider, so that it is
-// not mistaken for a transport error.
-type credentialError struct{ err error }
-
-func (e credentialError) Error() string { return "resolving credentials: " + e.err.Error() }
-func (e credentialError) Unwrap() error { return e.err }
-
-// errBodyTooLarge is returned when a response exceeds maxBodyBytes.
-var errBodyTooLarge = errors.New("response body too large")
-
-// classify turns what one SDK call returned into an *Error. status is the
-// HTTP status the transport saw (0 if none).
-func classify(ctx context.Context, err error, status int) *Error {
-	return &Error{Code: classifyCode(ctx, err, status), HTTPStatus: status, Err: err}
-}
-
-func classifyCode(ctx context.Context, err error, status int) string {
-	if code := apiCode(err); code != "" {
-		return code
-	}
-	var ce credentialError
-	switch {
-	case errors.As(err, &ce):
-		return CodeCredentials
-	case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return CodeTimeout
-	case status != 0:
-		// A response arrived but did not carry an Alibaba Cloud error Code:
-		// an HTML page from a proxy, a truncated or malformed body.
-		return CodeDecode
-	case isNetwork(err):
-		return CodeNetwork
-	default:
-		return CodeDecode
-	}
-}
-
-// apiCode is the Code of a typed SDK error, "" for any other error.
-func apiCode(err error) string {
-	var (
-		te *openapi.ThrottlingError
-		ce *openapi.ClientError
-		se *openapi.ServerError
-	)
-	var code *string
-	switch {
-	case errors.As(err, &te):
-		code = te.Code
-	case errors.As(err, &ce):
-		code = ce.Code
-	case errors.As(err, &se):
-		code = se.Code
-	}
-	if code == nil {
-		return ""
-	}
-	return sanitizeCode(*code)
-}
-
-// sanitizeCode keeps a Code usable as a label: Alibaba Cloud codes are short
-// dotted identifiers; anything else is reported as a decode failure.
-func sanitizeCode(code string) string {
-	if code == "" || len(code) > 64 {
-		return ""
-	}
-	for _, r := range code {
-		ok := r == '.' || r == '_' || r == '-' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
-		if !ok {
-			return ""
-		}
-	}
-	return code
-}
-
-func isNetwork(err error) bool {
-	var (
-		ue *url.Error
-		ne net.Error
-		oe *net.OpError
-	)
-	return errors.As(err, &ue) || errors.As(err, &ne) || errors.As(err, &oe) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, io.EOF)
-}
-
-// retryable reports whether another attempt of the same call may succeed:
-// throttling, server-side failures and transport failures.
-func (e *Error) retryable() bool {
-	switch {
-	case strings.HasPrefix(e.Code, "Throttling"), e.Code == "ServiceUnavailable", e.Code == "InternalError":
-		return true
-	case e.Code == CodeTimeout, e.Code == CodeCredentials:
-		return false
-	case e.HTTPStatus >= 500:
-		return true
-	case e.Code == CodeNetwork:
-		return true
-	case e.Code == CodeDecode:
-		// A body cut off mid-way is a transport failure in disguise.
-		return errors.Is(e.Err, io.ErrUnexpectedEOF)
-	}
-	return false
-}
-
-// retryAfterMillis is the server's hint for a throttled call, 0 if none.
-func retryAfterMillis(err error) int64 {
-	var te *openapi.ThrottlingError
-	if errors.As(err, &te) && te.RetryAfter != nil && *te.RetryAfter > 0 {
-		return *te.RetryAfter
-	}
-	return 0
 }

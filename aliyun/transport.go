@@ -2,6 +2,7 @@ package aliyun
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +12,9 @@ import (
 // maxBodyBytes bounds one response. A full page of 50 statuses is a few KiB;
 // anything near this limit is a misbehaving endpoint or proxy.
 const maxBodyBytes = 8 << 20
+
+// errBodyTooLarge is returned when a response exceeds maxBodyBytes.
+var errBodyTooLarge = errors.New("response body too large")
 
 // httpDoer is the SDK's pluggable HTTP client (dara.HttpClient). The SDK
 // builds a fresh *http.Transport for every request and hands it in; we ignore
