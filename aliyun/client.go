@@ -11,9 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"sync"
-	"time"
 
-	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
 	"github.com/alibabacloud-go/tea/dara"
 )
@@ -28,12 +26,6 @@ const ActionDescribeInstanceStatus = "DescribeInstanceStatus"
 type Instance struct {
 	ID     string
 	Status string
-}
-
-// Observer receives one call per API attempt, retries included. code is
-// "OK" on success, else the Error's Code.
-type Observer interface {
-	ObserveRequest(action, region, code string, d time.Duration)
 }
 
 // Options configures a Client. The zero value of every field but Regions and
@@ -85,18 +77,13 @@ type Client struct {
 	regions map[string]*regionClient
 }
 
-// regionClient holds a region's SDK clients and rate limiter. The SDK
-// client is not safe for concurrent calls (every RPC call clears a field of
-// the shared client), so each request borrows one from a pool.
+// regionClient is a region's call path (see requester) and what the
+// pager needs to know about it.
 type regionClient struct {
-	sdk      sync.Pool // of *ecs.Client
-	endpoint string
-	limiter  *regionLimiter
-	inflight chan struct{} // the region's share of the global cap
+	endpoint  string
+	workers   int // the region's share of the in-flight cap
+	requester requester
 }
-
-func (rc *regionClient) get() *ecs.Client  { return rc.sdk.Get().(*ecs.Client) }
-func (rc *regionClient) put(c *ecs.Client) { rc.sdk.Put(c) }
 
 // New validates opts and builds the SDK clients of opts.Regions.
 func New(opts Options) (*Client, error) {
@@ -145,55 +132,30 @@ func (c *Client) region(name string) (*regionClient, error) {
 		return nil, fmt.Errorf("aliyun: region %s: %w", name, err)
 	}
 	n := max(1, len(c.opts.Regions))
-	rc := &regionClient{
-		endpoint: dara.StringValue(sdk.Endpoint),
-		limiter:  newRegionLimiter(c.opts.RateLimit),
-		inflight: make(chan struct{}, max(1, (c.opts.MaxInflight+n-1)/n)),
-	}
-	rc.sdk.New = func() any {
-		// The same configuration succeeded just above.
-		sdk, _ := c.newSDKClient(name)
-		return sdk
-	}
-	rc.put(sdk)
+	share := max(1, (c.opts.MaxInflight+n-1)/n)
+	rc := &regionClient{endpoint: dara.StringValue(sdk.Endpoint), workers: share, requester: c.callPath(name, sdk, share)}
 	c.regions[name] = rc
 	return rc, nil
 }
 
-func (c *Client) newSDKClient(region string) (*ecs.Client, error) {
-	cfg := &openapiutil.Config{
-		RegionId:   dara.String(region),
-		Credential: markedCredential{c.opts.Credential.vendor},
-		HttpClient: c.doer,
-		UserAgent:  dara.String("aliyun_ecs_exporter"),
+// callPath stacks a region's requester layers: the limits, around the
+// Observer (if any), around the SDK, whose clients start with sdk. share
+// is the region's share of the in-flight cap.
+func (c *Client) callPath(name string, sdk *ecs.Client, share int) requester {
+	var r requester = newSDKRequester(sdk, func() *ecs.Client {
+		// The same configuration succeeded when the region was added.
+		sdk, _ := c.newSDKClient(name)
+		return sdk
+	})
+	if c.opts.Observer != nil {
+		r = observedRequester{obs: c.opts.Observer, region: name, next: r}
 	}
-	switch {
-	case c.opts.Endpoint != nil:
-		cfg.Endpoint = dara.String(c.opts.Endpoint.Host)
-		cfg.Protocol = dara.String(c.opts.Endpoint.Scheme)
-	case c.opts.Network == "vpc":
-		// The SDK's endpoint map lists public hosts only and wins over
-		// Network, so build the VPC host with the SDK's own rule.
-		ep, err := openapiutil.GetEndpointRules(dara.String("ecs"), dara.String(region),
-			dara.String("regional"), dara.String("vpc"), nil)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Endpoint = ep
-		cfg.Protocol = dara.String("https")
-	default:
-		cfg.Protocol = dara.String("https")
+	return &limitedRequester{
+		limiter: newRegionLimiter(c.opts.RateLimit),
+		region:  make(chan struct{}, share),
+		global:  c.inflight,
+		next:    r,
 	}
-	if c.opts.signatureV1 {
-		cfg.SignatureAlgorithm = dara.String("v2")
-	}
-	sdk, err := ecs.NewClient(cfg)
-	if err != nil {
-		return nil, err
-	}
-	// Typed errors keep the throttling hint and the HTTP status.
-	sdk.Client.DisableSDKError = dara.Bool(true)
-	return sdk, nil
 }
 
 // Endpoint returns the host the region's requests go to.

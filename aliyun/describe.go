@@ -82,11 +82,11 @@ func (c *Client) infoPage(ctx context.Context, rc *regionClient, region, zone, t
 		items []InstanceInfo
 		next  string
 	)
-	err := c.call(ctx, rc, region, ActionDescribeInstances, query, func(r io.Reader) error {
+	err := c.call(ctx, rc, apiRequest{action: ActionDescribeInstances, query: query, decode: func(r io.Reader) error {
 		var err error
 		items, next, err = decodeInstancesPage(r)
 		return err
-	})
+	}})
 	return items, next, err
 }
 
@@ -143,24 +143,11 @@ func (c *Client) Regions(ctx context.Context, bootstrap string) ([]string, error
 		return nil, err
 	}
 	var regions []string
-	err = c.call(ctx, rc, bootstrap, ActionDescribeRegions, map[string]*string{}, func(r io.Reader) error {
-		var p struct {
-			Regions struct {
-				Region []struct {
-					RegionID string `json:"RegionId"`
-				} `json:"Region"`
-			} `json:"Regions"`
-		}
-		if err := json.UnmarshalRead(r, &p); err != nil {
-			return err
-		}
-		for _, reg := range p.Regions.Region {
-			if reg.RegionID != "" {
-				regions = append(regions, reg.RegionID)
-			}
-		}
-		return nil
-	})
+	err = c.call(ctx, rc, apiRequest{action: ActionDescribeRegions, query: map[string]*string{}, decode: func(r io.Reader) error {
+		var err error
+		regions, err = decodeRegions(r)
+		return err
+	}})
 	if err != nil {
 		return nil, err
 	}
@@ -169,4 +156,25 @@ func (c *Client) Regions(ctx context.Context, bootstrap string) ([]string, error
 	}
 	slices.Sort(regions)
 	return slices.Compact(regions), nil
+}
+
+// decodeRegions decodes a DescribeRegions response, skipping empty IDs.
+func decodeRegions(r io.Reader) ([]string, error) {
+	var p struct {
+		Regions struct {
+			Region []struct {
+				RegionID string `json:"RegionId"`
+			} `json:"Region"`
+		} `json:"Regions"`
+	}
+	if err := json.UnmarshalRead(r, &p); err != nil {
+		return nil, err
+	}
+	var regions []string
+	for _, reg := range p.Regions.Region {
+		if reg.RegionID != "" {
+			regions = append(regions, reg.RegionID)
+		}
+	}
+	return regions, nil
 }

@@ -72,11 +72,11 @@ func (c *Client) page(ctx context.Context, rc *regionClient, region, zone string
 		query["ZoneId"] = dara.String(zone)
 	}
 	var p statusPage
-	err := c.call(ctx, rc, region, ActionDescribeInstanceStatus, query, func(r io.Reader) error {
+	err := c.call(ctx, rc, apiRequest{action: ActionDescribeInstanceStatus, query: query, decode: func(r io.Reader) error {
 		var err error
 		p, err = decodeStatusPage(r)
 		return err
-	})
+	}})
 	return p, err
 }
 
@@ -145,7 +145,7 @@ func (c *Client) fetchPages(ctx context.Context, rc *regionClient, region, zone 
 	errs := make([]error, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(n, cap(rc.inflight)) {
+	for range min(n, rc.workers) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
