@@ -3,7 +3,6 @@ package aliyun
 import (
 	"context"
 	"maps"
-	"os"
 	"slices"
 	"testing"
 
@@ -68,47 +67,5 @@ func TestRegionsListsTheAccountsRegions(t *testing.T) {
 	}
 	if want := []string{"cn-hangzhou", "eu-central-1", "us-west-1"}; !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
-	}
-}
-
-func TestProfilesGiveEachAccountItsOwnKeys(t *testing.T) {
-	pinEnv(t)
-	dir := t.TempDir()
-	file := dir + "/credentials"
-	ini := "[acct-a]\ntype = access_key\naccess_key_id = LTAIkeyA\naccess_key_secret = secretA\n\n" +
-		"[acct-b]\ntype = access_key\naccess_key_id = LTAIkeyB\naccess_key_secret = secretB\n"
-	if err := os.WriteFile(file, []byte(ini), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", file)
-	_, ep := startSim(t, simulator.Config{
-		Credentials: map[string]simulator.Credential{"LTAIkeyA": {Secret: "secretA"}},
-		Regions:     map[string][]simulator.Instance{"cn-hangzhou": simulator.GenerateFleet("cn-hangzhou", 3, 1)},
-	})
-	for profile, wantCode := range map[string]string{"acct-a": "", "acct-b": "InvalidAccessKeyId.NotFound"} {
-		cred, err := SourcedCredential(CredentialSource{Profile: profile})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := New(Options{Regions: []string{"cn-hangzhou"}, Credential: cred, Endpoint: ep})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = c.InstanceStatuses(context.Background(), "cn-hangzhou", nil)
-		c.Close()
-		if got := map[bool]string{true: "", false: ErrorCode(err)}[err == nil]; got != wantCode {
-			t.Errorf("profile %s: code %q, want %q (err %v)", profile, got, wantCode, err)
-		}
-	}
-}
-
-func TestRoleARNSourceBuildsWithoutContactingAnything(t *testing.T) {
-	pinEnv(t)
-	cred, err := SourcedCredential(CredentialSource{RoleARN: "acs:ram::123456789012:role/ecs-reader", ExternalID: "x"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := cred.Type(); got != "ram_role_arn" {
-		t.Errorf("type %q", got)
 	}
 }

@@ -22,18 +22,6 @@ import (
 	"time"
 )
 
-// pinTB is pinEnv for fuzz targets: the same pinned chain, for any testing.TB.
-func pinTB(tb testing.TB) {
-	tb.Helper()
-	tb.Setenv("HOME", tb.TempDir())
-	tb.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-	tb.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
-	for _, v := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy",
-		"ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE", "ALIBABA_CLOUD_CREDENTIALS_URI"} {
-		tb.Setenv(v, "")
-	}
-}
-
 // pageSeeds are response bodies worth starting from: real pages, the error
 // documents the API sends, and the broken answers proxies send.
 var pageSeeds = []string{
@@ -151,7 +139,7 @@ func FuzzResponseHandling(f *testing.F) {
 		_, _ = w.Write(a.body)
 	}))
 	f.Cleanup(srv.Close)
-	pinTB(f)
+	pinEnv(f)
 	ep, _ := url.Parse(srv.URL)
 	cred, err := StaticCredential(testKey, testSecret, "")
 	if err != nil {
