@@ -28,31 +28,31 @@ func TestLimiterAdaptsToThrottlingAndRecovers(t *testing.T) {
 	if l.lim.Limit() != rate.Inf {
 		t.Fatalf("limit %g before any throttling, want unlimited", l.lim.Limit())
 	}
-
-	// The API accepted 10 requests in the last second, then throttled.
-	l.throttled(t0.Add(150 * time.Millisecond))
-	if got := l.lim.Limit(); got != 7 || l.lim.Burst() != 1 {
-		t.Fatalf("after throttling: limit %g burst %d, want 7 (0.7 x 10 accepted) and 1", got, l.lim.Burst())
-	}
-	// The rest of the same burst is refused too: no second cut.
-	l.throttled(t0.Add(200 * time.Millisecond))
-	if got := l.lim.Limit(); got != 7 {
-		t.Fatalf("a second throttle within a second cut the rate again to %g", got)
-	}
-	// Successes within a second of the cut do not raise it yet...
-	l.succeeded(t0.Add(900 * time.Millisecond))
-	if got := l.lim.Limit(); got != 7 {
-		t.Fatalf("limit %g less than a second after the cut, want 7", got)
-	}
-	// ...later ones raise it by one per second.
-	l.succeeded(t0.Add(1200 * time.Millisecond))
-	l.succeeded(t0.Add(1300 * time.Millisecond))
-	if got := l.lim.Limit(); got != 8 {
-		t.Fatalf("limit %g after recovering for a second, want 8", got)
-	}
-	l.succeeded(t0.Add(2300 * time.Millisecond))
-	if got := l.lim.Limit(); got != 9 {
-		t.Fatalf("limit %g after recovering for two seconds, want 9", got)
+	for _, step := range []struct {
+		what      string
+		throttled bool
+		at        []time.Duration // one event at each offset from t0
+		want      rate.Limit
+	}{
+		{"the API accepted 10 requests in the last second, then throttled: 0.7 x 10", true, []time.Duration{150 * time.Millisecond}, 7},
+		{"the rest of the same burst is refused too: no second cut", true, []time.Duration{200 * time.Millisecond}, 7},
+		{"successes within a second of the cut do not raise it yet", false, []time.Duration{900 * time.Millisecond}, 7},
+		{"later ones raise it by one after a second", false, []time.Duration{1200 * time.Millisecond, 1300 * time.Millisecond}, 8},
+		{"and by one more after two seconds", false, []time.Duration{2300 * time.Millisecond}, 9},
+	} {
+		for _, at := range step.at {
+			if step.throttled {
+				l.throttled(t0.Add(at))
+			} else {
+				l.succeeded(t0.Add(at))
+			}
+		}
+		if got := l.lim.Limit(); got != step.want {
+			t.Fatalf("%s: limit %g, want %g", step.what, got, step.want)
+		}
+		if step.throttled && l.lim.Burst() != 1 {
+			t.Fatalf("%s: burst %d, want 1 after throttling", step.what, l.lim.Burst())
+		}
 	}
 }
 
