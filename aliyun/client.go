@@ -1,8 +1,3 @@
-// Package aliyun is the exporter's only door to the Alibaba Cloud ECS API.
-// It wraps the official SDK (signing, credentials, endpoints, transport) and
-// adds what a scrape needs on top: paging, a per-region rate limit, a global
-// cap on requests in flight, and deadline-aware retries. It returns plain
-// Go values; no SDK type leaves this package.
 package aliyun
 
 import (

@@ -1,0 +1,43 @@
+// Package aliyun is the exporter's only door to the Alibaba Cloud ECS API,
+// and the only package that imports the vendor SDK (alibabacloud-go/*,
+// aliyun/credentials-go). The SDK signs requests, loads credentials and
+// knows the endpoints; this package adds what a scrape needs on top:
+// paging that survives a listing changing under it, a per-region rate
+// limit that adapts to throttling, caps on requests in flight, retries
+// that respect the caller's deadline, and error codes fit for a label. It
+// returns plain Go values; no vendor type leaves it.
+//
+// # Seams
+//
+//   - Client (client.go) answers InstanceStatuses, InstanceInfos and
+//     Regions for any region, and is safe for concurrent use.
+//   - Options configures a Client; every zero value but Regions and
+//     Credential is a usable default.
+//   - Credential (credentials.go) is an opaque credential, built by
+//     DefaultCredential, StaticCredential, or SourcedCredential from a
+//     CredentialSource (a profile, a CLI profile, a role to assume; the
+//     --config.file's credentials: block decodes into one).
+//   - Observer (observe.go) hears of every API attempt: action, region,
+//     code and duration.
+//   - Error and ErrorCode (errors.go) carry a failure's bounded code (the
+//     API's Code, or timeout, network, decode, credentials) and its detail.
+//
+// Library errors say what is wrong in their own terms; the caller adds
+// where the input came from (a flag, a file).
+//
+// # The path of one call
+//
+//	InstanceStatuses                       client.go: one sweep per zone, merged
+//	  sweepZone → pass → fetchPages → page pager.go: page 1, then the rest at once
+//	    call                               call.go: retries with backoff, within the deadline
+//	      limitedRequester                 limits.go: rate limit, region slot, global slot
+//	        observedRequester              observe.go: Observer told code and duration
+//	          sdkRequester                 sdk.go: a pooled SDK client signs and sends
+//	            httpDoer                   transport.go: pooled connections, status, size cap
+//	            decodeStatusPage           pager.go: a 200 body → []Instance, body drained
+//	            classify                   classify.go: any failure → Error with a Code
+//
+// InstanceInfos and Regions (describe.go) take the same path from call
+// down. The adaptive limiter itself is in limiter.go; ZoneRegion and
+// AssignZones (zones.go) map zone IDs to their regions.
+package aliyun
