@@ -142,45 +142,334 @@ def parse_authorization(value: str) -> tuple[str, list[str], str]:
 # Fleet
 # --------------------------------------------------------------------------
 
+# Actions this stand-in serves; "forbidden" in the fleet may name only these.
+ACTION_NAMES = (
+    "DescribeInstanceStatus",
+    "DescribeInstances",
+    "DescribeInstancesFullStatus",
+    "DescribeInstanceHistoryEvents",
+    "DescribeRegions",
+)
+
+# {Code, Name} pairs.  The documentation lists the names; the codes marked
+# "doc" appear in the vendor's published response examples, the others are
+# this stand-in's own choice.  Clients should read Name.  A name missing
+# here is served with Code -1 unless the fleet gives {"Code": n, "Name": s}.
+STATUS_CODES = {"Pending": 0, "Running": 1, "Starting": 2, "Stopping": 3, "Stopped": 4}  # Running: doc
+HEALTH_CODES = {"Ok": 0, "Warning": 64, "Impaired": 128,  # doc (Impaired: disk example)
+                "Maintaining": 32, "Initializing": 16, "InsufficientData": 8, "NotApplicable": 4}
+CYCLE_CODES = {"Executed": 0, "Avoided": 8, "Scheduled": 24,  # doc
+               "Canceled": 2, "Failed": 4, "Executing": 16, "Inquiring": 32}
+EVENT_TYPE_CODES = {"SystemMaintenance.Reboot": 1, "InstanceExpiration.Stop": 34,  # doc
+                    "SystemFailure.Reboot": 65,  # doc
+                    "SystemMaintenance.Redeploy": 2, "InstanceExpiration.Delete": 35,
+                    "AccountUnbalanced.Stop": 36, "AccountUnbalanced.Delete": 37,
+                    "SystemFailure.Redeploy": 66, "SystemFailure.Delete": 67,
+                    "InstanceFailure.Reboot": 68}
+FINISHED_CYCLES = ("Avoided", "Executed", "Canceled", "Failed")
+UPCOMING_CYCLES = ("Scheduled", "Inquiring")  # what DescribeInstancesFullStatus shows
+
+POSTPAID_EXPIRED_TIME = "2099-12-31T15:59Z"  # the vendor's pay-as-you-go placeholder
+EXPIRED_TIME_FORMAT = "%Y-%m-%dT%H:%MZ"
+EVENT_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+ANY_REGION = "*"
+
+TOP_KEYS = ("credentials", "regions", "events", "latency", "faults", "forbidden", "churn")
+REGION_KEYS = ("instances", "events", "LocalName")
+INSTANCE_KEYS = ("InstanceId", "Status", "ZoneId", "InstanceName", "HostName", "InstanceType",
+                 "HealthStatus", "InstanceChargeType", "ExpiredTime", "OSType", "ResourceGroupId",
+                 "VpcId", "OperationLocks", "Tags", "StoppedMode", "SpotStrategy")
+EVENT_KEYS = ("InstanceId", "EventId", "EventType", "EventCycleStatus", "NotBefore",
+              "EventPublishTime", "EventFinishTime", "ImpactLevel", "Reason")
+FAULT_KEYS = ("unavailable_every", "unavailable_regions")
+CHURN_KEYS = ("every", "seed", "flips", "adds", "removes", "regions")
+
+
 class FleetError(ValueError):
-    pass
+    """A fleet document that does not follow the format; the message starts with the path."""
+
+
+def _fail(path: str, message: str):
+    raise FleetError(f"{path}: {message}")
+
+
+def _object(value, path: str, allowed: tuple[str, ...]) -> dict:
+    if not isinstance(value, dict):
+        _fail(path, "must be an object")
+    unknown = sorted(k for k in value if k not in allowed)
+    if unknown:
+        _fail(f"{path}.{unknown[0]}", "unknown field (known: " + ", ".join(allowed) + ")")
+    return value
+
+
+def _string(value, path: str, *, empty: bool = False) -> str:
+    if not isinstance(value, str) or (not empty and not value):
+        _fail(path, "must be a string" if empty else "must be a non-empty string")
+    return value
+
+
+def _integer(value, path: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        _fail(path, f"must be an integer >= {minimum}")
+    return value
+
+
+def _seconds(value, path: str, *, positive: bool) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
+            positive and value == 0) or value > 3600:
+        _fail(path, "must be a number of seconds " + ("> 0" if positive else ">= 0") + " and <= 3600")
+    return float(value)
+
+
+def _time(value, path: str, fmt: str, shown: str) -> str:
+    _string(value, path)
+    try:
+        _dt.datetime.strptime(value, fmt)
+    except ValueError:
+        _fail(path, f"must be a UTC time written {shown}, got {value!r}")
+    return value
+
+
+def _code_name(value, path: str, table: dict[str, int], names=None) -> dict:
+    """A {Code, Name} pair from a name, or from an object that gives both."""
+    if isinstance(value, str) and value:
+        pair = {"Code": table.get(value, -1), "Name": value}
+    elif isinstance(value, dict):
+        _object(value, path, ("Code", "Name"))
+        if isinstance(value.get("Code"), bool) or not isinstance(value.get("Code"), int):
+            _fail(f"{path}.Code", "must be an integer")
+        pair = {"Code": value["Code"], "Name": _string(value.get("Name"), f"{path}.Name")}
+    else:
+        _fail(path, 'must be a name or {"Code": int, "Name": string}')
+    if names is not None and pair["Name"] not in names:
+        _fail(path, f"unknown name {pair['Name']!r} (known: " + ", ".join(names) + ")")
+    return pair
+
+
+def _regions_list(value, path: str, known, *, any_region: bool = False) -> list[str]:
+    if not isinstance(value, list):
+        _fail(path, "must be a list of region IDs")
+    for i, region in enumerate(value):
+        _known_region(region, f"{path}[{i}]", known, any_region)
+    return list(value)
+
+
+def _known_region(region, path: str, known, any_region: bool) -> str:
+    if not isinstance(region, str) or (region not in known and not (any_region and region == ANY_REGION)):
+        _fail(path, f"{region!r} is not a region of this fleet" + (' (or "*")' if any_region else ""))
+    return region
+
+
+def _instance(doc, path: str) -> dict:
+    """A fleet instance with every optional field filled in, in INSTANCE_KEYS order."""
+    _object(doc, path, INSTANCE_KEYS)
+    iid = _string(doc.get("InstanceId"), f"{path}.InstanceId")
+    out = {"InstanceId": iid, "Status": _string(doc.get("Status"), f"{path}.Status")}
+    defaults = {"ZoneId": "", "InstanceName": iid, "HostName": "iZ" + iid[2:] + "Z" if iid.startswith("i-") else iid,
+                "InstanceType": "ecs.g7.large"}
+    for key, default in defaults.items():
+        out[key] = _string(doc.get(key, default), f"{path}.{key}", empty=True)
+    out["HealthStatus"] = _code_name(doc.get("HealthStatus", "Ok"), f"{path}.HealthStatus", HEALTH_CODES)
+    charge = doc.get("InstanceChargeType", "PostPaid")
+    if charge not in ("PrePaid", "PostPaid"):
+        _fail(f"{path}.InstanceChargeType", 'must be "PrePaid" or "PostPaid"')
+    out["InstanceChargeType"] = charge
+    if "ExpiredTime" in doc:
+        out["ExpiredTime"] = _time(doc["ExpiredTime"], f"{path}.ExpiredTime", EXPIRED_TIME_FORMAT,
+                                   "yyyy-MM-ddTHH:mmZ")
+    elif charge == "PrePaid":
+        _fail(f"{path}.ExpiredTime", "is required for a PrePaid instance")
+    else:
+        out["ExpiredTime"] = POSTPAID_EXPIRED_TIME
+    for key, default in (("OSType", "linux"), ("ResourceGroupId", ""), ("VpcId", "")):
+        out[key] = _string(doc.get(key, default), f"{path}.{key}", empty=True)
+    locks = doc.get("OperationLocks", [])
+    if not isinstance(locks, list):
+        _fail(f"{path}.OperationLocks", "must be a list of lock reasons")
+    out["OperationLocks"] = [_string(r, f"{path}.OperationLocks[{i}]") for i, r in enumerate(locks)]
+    tags = doc.get("Tags", {})
+    if not isinstance(tags, dict):
+        _fail(f"{path}.Tags", "must be an object of tag key to tag value")
+    out["Tags"] = {_string(k, f"{path}.Tags"): _string(v, f"{path}.Tags.{k}", empty=True)
+                   for k, v in tags.items()}
+    if "StoppedMode" in doc:
+        out["StoppedMode"] = _string(doc["StoppedMode"], f"{path}.StoppedMode")
+    out["SpotStrategy"] = _string(doc.get("SpotStrategy", "NoSpot"), f"{path}.SpotStrategy")
+    return out
+
+
+def _event(doc, path: str) -> dict:
+    """A fleet system event with every optional field filled in, in EVENT_KEYS order."""
+    _object(doc, path, EVENT_KEYS)
+    out = {"InstanceId": _string(doc.get("InstanceId"), f"{path}.InstanceId"),
+           "EventId": _string(doc.get("EventId"), f"{path}.EventId"),
+           "EventType": _code_name(doc.get("EventType"), f"{path}.EventType", EVENT_TYPE_CODES),
+           "EventCycleStatus": _code_name(doc.get("EventCycleStatus"), f"{path}.EventCycleStatus",
+                                          CYCLE_CODES, names=tuple(CYCLE_CODES))}
+    for key in ("NotBefore", "EventPublishTime", "EventFinishTime"):
+        value = doc.get(key, "")
+        out[key] = value and _time(value, f"{path}.{key}", EVENT_TIME_FORMAT, "yyyy-MM-ddTHH:mm:ssZ")
+    for key in ("ImpactLevel", "Reason"):
+        out[key] = _string(doc.get(key, ""), f"{path}.{key}", empty=True)
+    return out
 
 
 class Fleet:
-    def __init__(self, credentials: dict[str, str], regions: dict[str, list[dict]]):
+    """One validated fleet.  Treat it as immutable: churn and reloads build a new one."""
+
+    def __init__(self, credentials: dict[str, str], regions: dict[str, list[dict]], *,
+                 events: dict[str, list[dict]] | None = None, local_names: dict[str, str] | None = None,
+                 latency: dict[str, float] | None = None, faults: dict | None = None,
+                 forbidden: dict[str, set[str]] | None = None, churn: dict | None = None,
+                 generation: int = 0):
         self.credentials = credentials
         self.regions = regions
+        self.events = events if events is not None else {r: [] for r in regions}
+        self.local_names = local_names or {}
+        self.latency = latency or {}
+        self.faults = faults or {"unavailable_every": 0, "unavailable_regions": None}
+        self.forbidden = forbidden or {}
+        self.churn = churn
+        self.generation = generation
 
     @classmethod
     def load(cls, path: str) -> "Fleet":
         with open(path, "r", encoding="utf-8") as fh:
-            doc = json.load(fh)
-        if not isinstance(doc, dict):
-            raise FleetError("fleet file must hold a JSON object")
+            try:
+                doc = json.load(fh)
+            except json.JSONDecodeError as exc:
+                raise FleetError(f"$: not JSON: {exc}") from None
+        return cls.from_doc(doc)
+
+    @classmethod
+    def from_doc(cls, doc) -> "Fleet":
+        _object(doc, "$", TOP_KEYS)
         creds = doc.get("credentials")
         if not isinstance(creds, dict) or not creds or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in creds.items()):
-            raise FleetError('"credentials" must be a non-empty object of string to string')
-        regions = doc.get("regions")
-        if not isinstance(regions, dict):
-            raise FleetError('"regions" must be an object')
-        clean: dict[str, list[dict]] = {}
-        for region, instances in regions.items():
+                isinstance(k, str) and k and isinstance(v, str) and v for k, v in creds.items()):
+            _fail("$.credentials", "must be a non-empty object of access key ID to secret")
+        if not isinstance(doc.get("regions"), dict):
+            _fail("$.regions", "must be an object of region ID to instances")
+        regions, events, local_names, where = {}, {}, {}, {}
+        for region, value in doc["regions"].items():
+            rpath = f"$.regions.{region}"
+            if not region:
+                _fail(rpath, "region ID must be non-empty")
+            if isinstance(value, list):
+                value = {"instances": value}
+            _object(value, rpath, REGION_KEYS)
+            if "LocalName" in value:
+                local_names[region] = _string(value["LocalName"], f"{rpath}.LocalName")
+            ipath = f"{rpath}.instances" if isinstance(doc["regions"][region], dict) else rpath
+            instances = value.get("instances", [])
             if not isinstance(instances, list):
-                raise FleetError(f"region {region!r}: instances must be a list")
-            items = []
-            for i, inst in enumerate(instances):
-                if not isinstance(inst, dict):
-                    raise FleetError(f"region {region!r} item {i}: must be an object")
-                for field in ("InstanceId", "Status"):
-                    if not isinstance(inst.get(field), str) or not inst[field]:
-                        raise FleetError(f"region {region!r} item {i}: {field} must be a non-empty string")
-                zone = inst.get("ZoneId", "")
-                if not isinstance(zone, str):
-                    raise FleetError(f"region {region!r} item {i}: ZoneId must be a string")
-                items.append({"InstanceId": inst["InstanceId"], "Status": inst["Status"], "ZoneId": zone})
-            clean[region] = items
-        return cls(dict(creds), clean)
+                _fail(ipath, "must be a list")
+            regions[region] = []
+            for i, item in enumerate(instances):
+                inst = _instance(item, f"{ipath}[{i}]")
+                if inst["InstanceId"] in where:
+                    _fail(f"{ipath}[{i}].InstanceId",
+                          f"{inst['InstanceId']!r} is already in {where[inst['InstanceId']]}")
+                where[inst["InstanceId"]] = region
+                regions[region].append(inst)
+            events[region] = []
+        seen_events: set[str] = set()
+
+        def add_events(items, path: str, region: str | None) -> None:
+            if not isinstance(items, list):
+                _fail(path, "must be a list of events")
+            for i, item in enumerate(items):
+                ev = _event(item, f"{path}[{i}]")
+                home = where.get(ev["InstanceId"])
+                if home is None or (region is not None and home != region):
+                    _fail(f"{path}[{i}].InstanceId", f"{ev['InstanceId']!r} is not an instance of "
+                          + (f"region {region}" if region else "this fleet"))
+                if ev["EventId"] in seen_events:
+                    _fail(f"{path}[{i}].EventId", f"{ev['EventId']!r} appears twice")
+                seen_events.add(ev["EventId"])
+                events[home].append(ev)
+
+        for region, value in doc["regions"].items():
+            if isinstance(value, dict) and "events" in value:
+                add_events(value["events"], f"$.regions.{region}.events", region)
+        if "events" in doc:
+            add_events(doc["events"], "$.events", None)
+        return cls(dict(creds), regions, events=events, local_names=local_names,
+                   latency=_latency(doc.get("latency", {}), regions),
+                   faults=_faults(doc.get("faults", {}), regions),
+                   forbidden=_forbidden(doc.get("forbidden", {}), regions),
+                   churn=_churn(doc["churn"], regions) if "churn" in doc else None)
+
+    def to_doc(self) -> dict:
+        """The fleet as served right now, in the fleet-file format, without credentials."""
+        return {"generation": self.generation,
+                "regions": {r: [dict(i) for i in insts] for r, insts in self.regions.items()},
+                "events": [dict(e) for r in self.regions for e in self.events.get(r, [])]}
+
+    def replace(self, **changes) -> "Fleet":
+        """A copy with some attributes changed (the generation is not bumped here)."""
+        fields = dict(credentials=self.credentials, regions=self.regions, events=self.events,
+                      local_names=self.local_names, latency=self.latency, faults=self.faults,
+                      forbidden=self.forbidden, churn=self.churn, generation=self.generation)
+        fields.update(changes)
+        return Fleet(**fields)
+
+    def latency_for(self, region: str) -> float:
+        return self.latency.get(region, self.latency.get(ANY_REGION, 0.0))
+
+    def is_forbidden(self, region: str, action: str) -> bool:
+        return action in self.forbidden.get(region, ()) or action in self.forbidden.get(ANY_REGION, ())
+
+
+def _latency(doc, regions) -> dict[str, float]:
+    if not isinstance(doc, dict):
+        _fail("$.latency", "must be an object of region ID to seconds")
+    return {_known_region(r, f"$.latency.{r}", regions, True): _seconds(v, f"$.latency.{r}", positive=False)
+            for r, v in doc.items()}
+
+
+def _faults(doc, regions) -> dict:
+    _object(doc, "$.faults", FAULT_KEYS)
+    out = {"unavailable_every": _integer(doc.get("unavailable_every", 0), "$.faults.unavailable_every", 0),
+           "unavailable_regions": None}
+    if "unavailable_regions" in doc:
+        out["unavailable_regions"] = set(_regions_list(doc["unavailable_regions"],
+                                                       "$.faults.unavailable_regions", regions))
+    return out
+
+
+def _forbidden(doc, regions) -> dict[str, set[str]]:
+    if not isinstance(doc, dict):
+        _fail("$.forbidden", "must be an object of region ID to action names")
+    out = {}
+    for region, actions in doc.items():
+        path = f"$.forbidden.{region}"
+        _known_region(region, path, regions, True)
+        if not isinstance(actions, list):
+            _fail(path, "must be a list of action names")
+        for i, action in enumerate(actions):
+            if action not in ACTION_NAMES:
+                _fail(f"{path}[{i}]", f"{action!r} is not an action this stand-in serves (" +
+                      ", ".join(ACTION_NAMES) + ")")
+        out[region] = set(actions)
+    return out
+
+
+def _churn(doc, regions) -> dict:
+    _object(doc, "$.churn", CHURN_KEYS)
+    if "every" not in doc:
+        _fail("$.churn.every", "is required")
+    out = {"every": _seconds(doc["every"], "$.churn.every", positive=True),
+           "seed": _integer(doc.get("seed", 0), "$.churn.seed", 0),
+           "flips": _integer(doc.get("flips", 2), "$.churn.flips", 0),
+           "adds": _integer(doc.get("adds", 1), "$.churn.adds", 0),
+           "removes": _integer(doc.get("removes", 1), "$.churn.removes", 0),
+           "regions": sorted(regions)}
+    if "regions" in doc:
+        out["regions"] = _regions_list(doc["regions"], "$.churn.regions", regions)
+        if not out["regions"]:
+            _fail("$.churn.regions", "must name at least one region")
+    return out
 
 
 # --------------------------------------------------------------------------

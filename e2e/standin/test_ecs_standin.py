@@ -51,6 +51,117 @@ class SignatureVector(unittest.TestCase):
         self.assertEqual(s.canonical_query("b=a+b*c~&a=%7E&a=1&c="), "a=1&a=~&b=a%20b%2Ac~&c=")
 
 
+def fleet_doc(**extra):
+    """A small valid fleet document; keyword arguments add or replace top-level keys."""
+    doc = {
+        "credentials": {"LTAIstandinkey": "standinsecret"},
+        "regions": {
+            "cn-beijing": {
+                "LocalName": "China (Beijing)",
+                "instances": [
+                    {"InstanceId": "i-bj1", "Status": "Running", "ZoneId": "cn-beijing-a",
+                     "HealthStatus": "Impaired", "InstanceChargeType": "PrePaid",
+                     "ExpiredTime": "2026-07-01T16:00Z", "OperationLocks": ["financial"],
+                     "Tags": {"team": "db"}},
+                    {"InstanceId": "i-bj2", "Status": "Stopped"},
+                ],
+                "events": [
+                    {"InstanceId": "i-bj1", "EventId": "e-bj1", "EventType": "SystemMaintenance.Reboot",
+                     "EventCycleStatus": "Scheduled", "NotBefore": "2026-12-01T18:00:00Z"},
+                ],
+            },
+            "cn-shanghai": [{"InstanceId": "i-sh1", "Status": "Running"}],
+        },
+        "events": [
+            {"InstanceId": "i-sh1", "EventId": "e-sh1", "EventType": {"Code": 7, "Name": "Custom.Thing"},
+             "EventCycleStatus": "Executed", "EventFinishTime": "2026-01-02T03:04:05Z", "Reason": "done"},
+        ],
+    }
+    doc.update(extra)
+    return doc
+
+
+class FleetFormat(unittest.TestCase):
+    def test_old_format_gets_defaults(self):
+        fleet = s.Fleet.from_doc({"credentials": {"ak": "sk"},
+                                  "regions": {"r1": [{"InstanceId": "i-1", "Status": "Running"}], "r2": []}})
+        inst = fleet.regions["r1"][0]
+        self.assertEqual((inst["ZoneId"], inst["InstanceName"], inst["InstanceChargeType"], inst["ExpiredTime"]),
+                         ("", "i-1", "PostPaid", "2099-12-31T15:59Z"))
+        self.assertEqual(inst["HealthStatus"], {"Code": 0, "Name": "Ok"})
+        self.assertEqual((inst["OperationLocks"], inst["Tags"]), ([], {}))
+        self.assertEqual((fleet.regions["r2"], fleet.events, fleet.churn), ([], {"r1": [], "r2": []}, None))
+        self.assertEqual((fleet.latency_for("r1"), fleet.is_forbidden("r1", "DescribeInstances")), (0.0, False))
+
+    def test_events_find_their_region_and_names_get_codes(self):
+        fleet = s.Fleet.from_doc(fleet_doc())
+        self.assertEqual([e["EventId"] for e in fleet.events["cn-beijing"]], ["e-bj1"])
+        self.assertEqual([e["EventId"] for e in fleet.events["cn-shanghai"]], ["e-sh1"])
+        ev = fleet.events["cn-shanghai"][0]
+        self.assertEqual((ev["EventType"], ev["EventCycleStatus"]),
+                         ({"Code": 7, "Name": "Custom.Thing"}, {"Code": 0, "Name": "Executed"}))
+        self.assertEqual((ev["NotBefore"], ev["Reason"]), ("", "done"))
+        self.assertEqual(fleet.regions["cn-beijing"][0]["HealthStatus"], {"Code": 128, "Name": "Impaired"})
+        self.assertEqual(fleet.local_names, {"cn-beijing": "China (Beijing)"})
+        unknown = s.Fleet.from_doc(fleet_doc(regions={"r": [{"InstanceId": "i-1", "Status": "Running",
+                                                             "HealthStatus": "Wobbly"}]}, events=[]))
+        self.assertEqual(unknown.regions["r"][0]["HealthStatus"], {"Code": -1, "Name": "Wobbly"})
+
+    def test_dump_loads_back_as_the_same_fleet(self):
+        fleet = s.Fleet.from_doc(fleet_doc())
+        dump = fleet.to_doc()
+        self.assertEqual(dump["generation"], 0)
+        again = s.Fleet.from_doc({"credentials": {"ak": "sk"}, "regions": dump["regions"], "events": dump["events"]})
+        self.assertEqual((again.regions, again.events), (fleet.regions, fleet.events))
+        self.assertNotIn("credentials", dump)
+
+    def test_errors_name_the_bad_field(self):
+        def with_instance(**fields):
+            return fleet_doc(regions={"r": [dict({"InstanceId": "i-1", "Status": "Running"}, **fields)]}, events=[])
+        cases = [
+            ({"credentials": {}, "regions": {}}, "$.credentials:"),
+            (fleet_doc(surprise=1), "$.surprise: unknown field"),
+            (fleet_doc(regions=[]), "$.regions:"),
+            (with_instance(Status=""), "$.regions.r[0].Status:"),
+            (with_instance(Colour="red"), "$.regions.r[0].Colour: unknown field"),
+            (with_instance(InstanceChargeType="Free"), "$.regions.r[0].InstanceChargeType:"),
+            (with_instance(InstanceChargeType="PrePaid"), "$.regions.r[0].ExpiredTime: is required"),
+            (with_instance(ExpiredTime="2026-07-01T16:00:00Z"), "$.regions.r[0].ExpiredTime: must be a UTC time"),
+            (with_instance(OperationLocks="financial"), "$.regions.r[0].OperationLocks:"),
+            (with_instance(OperationLocks=[""]), "$.regions.r[0].OperationLocks[0]:"),
+            (with_instance(Tags={"a": 1}), "$.regions.r[0].Tags.a:"),
+            (with_instance(HealthStatus={"Code": "0", "Name": "Ok"}), "$.regions.r[0].HealthStatus.Code:"),
+            (fleet_doc(regions={"r": [{"InstanceId": "i-1", "Status": "Running"}],
+                                "q": {"instances": [{"InstanceId": "i-1", "Status": "Running"}]}}, events=[]),
+             "$.regions.q.instances[0].InstanceId: 'i-1' is already in r"),
+            (fleet_doc(events=[{"InstanceId": "i-nope", "EventId": "e", "EventType": "X",
+                                "EventCycleStatus": "Executed"}]), "$.events[0].InstanceId:"),
+            (fleet_doc(events=[{"InstanceId": "i-sh1", "EventId": "e-bj1", "EventType": "X",
+                                "EventCycleStatus": "Executed"}]), "$.events[0].EventId: 'e-bj1' appears twice"),
+            (fleet_doc(events=[{"InstanceId": "i-sh1", "EventId": "e", "EventType": "X",
+                                "EventCycleStatus": "Done"}]), "$.events[0].EventCycleStatus: unknown name"),
+            (fleet_doc(events=[{"InstanceId": "i-sh1", "EventId": "e", "EventType": "X",
+                                "EventCycleStatus": "Executed", "NotBefore": "tomorrow"}]),
+             "$.events[0].NotBefore: must be a UTC time"),
+            (fleet_doc(events=[{"InstanceId": "i-sh1", "EventId": "e", "EventCycleStatus": "Executed"}]),
+             "$.events[0].EventType:"),
+        ]
+        for doc, want in cases:
+            with self.subTest(want=want):
+                with self.assertRaises(s.FleetError) as ctx:
+                    s.Fleet.from_doc(doc)
+                self.assertTrue(str(ctx.exception).startswith(want), str(ctx.exception))
+
+    def test_load_reports_bad_json(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "fleet.json")
+            with open(path, "w") as fh:
+                fh.write("{not json")
+            with self.assertRaises(s.FleetError) as ctx:
+                s.Fleet.load(path)
+            self.assertTrue(str(ctx.exception).startswith("$: not JSON"))
+
+
 FLEET = {
     "credentials": {"LTAIstandinkey": "standinsecret"},
     "regions": {
