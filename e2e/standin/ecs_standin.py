@@ -473,7 +473,7 @@ def _churn(doc, regions) -> dict:
 
 
 # --------------------------------------------------------------------------
-# HTTP
+# Actions
 # --------------------------------------------------------------------------
 
 class ApiError(Exception):
@@ -488,39 +488,103 @@ def new_request_id() -> str:
     return str(uuid.uuid4()).upper()
 
 
-def _positive_int(params: dict[str, str], name: str, default: int) -> int:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw, 10)
-    except ValueError:
-        raise ApiError(400, "InvalidParameter",
-                       f'The specified parameter "{name}" is not valid.') from None
-    return value
+def invalid(name: str) -> ApiError:
+    return ApiError(400, "InvalidParameter", f'The specified parameter "{name}" is not valid.')
 
 
-def describe_instance_status(fleet: Fleet, params: dict[str, str],
-                             instance_ids: list[str]) -> dict:
-    region = params.get("RegionId", "")
-    if not region:
+class Request:
+    """The query of one API call: plain parameters, and repeated ones (Name.1, Name.2, ...) as lists."""
+
+    def __init__(self, raw_query: str, token_key: bytes = b""):
+        self.params: dict[str, str] = {}
+        numbered: dict[str, list[tuple[int, str]]] = {}
+        for key, value in parse_qsl(raw_query, keep_blank_values=True):
+            name, dot, n = key.rpartition(".")
+            if dot and name and n.isdigit():
+                numbered.setdefault(name, []).append((int(n), value))
+            else:
+                self.params.setdefault(key, value)
+        self.lists = {name: [v for _, v in sorted(items, key=lambda p: p[0])]
+                      for name, items in numbered.items()}
+        self.token_key = token_key
+
+    @property
+    def region(self) -> str:
+        return self.params.get("RegionId", "")
+
+    def integer(self, name: str, default: int) -> int:
+        raw = self.params.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            return int(raw, 10)
+        except ValueError:
+            raise invalid(name) from None
+
+
+def _region(fleet: Fleet, req: Request) -> str:
+    if not req.region:
         raise ApiError(400, "MissingRegionId", "RegionId is mandatory for this action.")
-    if region not in fleet.regions:
+    if req.region not in fleet.regions:
         raise ApiError(404, "InvalidRegionId.NotFound", "The specified RegionId does not exist.")
-    page_size = _positive_int(params, "PageSize", 10)
-    if not 1 <= page_size <= 50:
-        raise ApiError(400, "InvalidParameter",
-                       'The specified parameter "PageSize" is not valid.')
-    page_number = _positive_int(params, "PageNumber", 1)
-    if page_number < 1:
-        raise ApiError(400, "InvalidParameter",
-                       'The specified parameter "PageNumber" is not valid.')
-    if len(instance_ids) > 100:
-        raise ApiError(403, "InvalidParameter.TooManyInstanceIds",
-                       "The number of InstanceId exceeds the limit of 100.")
+    return req.region
 
+
+def _page_params(req: Request, max_size: int) -> tuple[int, int]:
+    page_size = req.integer("PageSize", 10)
+    if not 1 <= page_size <= max_size:
+        raise invalid("PageSize")
+    page_number = req.integer("PageNumber", 1)
+    if page_number < 1:
+        raise invalid("PageNumber")
+    return page_number, page_size
+
+
+def _instance_ids(req: Request, code: str) -> list[str]:
+    ids = req.lists.get("InstanceId", [])
+    if len(ids) > 100:
+        raise ApiError(403, code, "The number of InstanceId exceeds the limit of 100.")
+    return ids
+
+
+# NextToken paging.  A token is 32 hex digits: the offset of the next item,
+# then an HMAC (keyed per server) over the offset and the query it belongs to,
+# so a token from another query, another server or a guess is refused.
+
+def _token(req: Request, scope: str, offset: int) -> str:
+    mac = hmac.new(req.token_key, f"{scope}\n{offset}".encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"{offset:08x}{mac[:24]}"
+
+
+def _token_page(req: Request, items: list, scope: str) -> tuple[list, str]:
+    """One page of items and the NextToken of the rest ("" on the last page)."""
+    for name in ("PageNumber", "PageSize"):
+        if name in req.params:
+            raise ApiError(400, "InvalidParameter",
+                           f"This stand-in pages this action with NextToken and MaxResults only, not {name}.")
+    max_results = req.integer("MaxResults", 10)
+    if max_results < 1:
+        raise invalid("MaxResults")
+    max_results = min(max(max_results, 10), 100)  # the documented clamp: 1..9 -> 10, >100 -> 100
+    token = req.params.get("NextToken", "")
+    offset = 0
+    if token:
+        try:
+            offset = int(token[:8], 16)
+        except ValueError:
+            raise invalid("NextToken") from None
+        if len(token) != 32 or not hmac.compare_digest(token, _token(req, scope, offset)):
+            raise invalid("NextToken")
+    end = offset + max_results
+    return items[offset:end], (_token(req, scope, end) if end < len(items) else "")
+
+
+def describe_instance_status(fleet: Fleet, req: Request) -> dict:
+    region = _region(fleet, req)
+    page_number, page_size = _page_params(req, 50)
+    instance_ids = _instance_ids(req, "InvalidParameter.TooManyInstanceIds")
     instances = fleet.regions[region]
-    zone = params.get("ZoneId", "")
+    zone = req.params.get("ZoneId", "")
     if zone:
         instances = [i for i in instances if i["ZoneId"] == zone]
         if not instances:
@@ -528,7 +592,6 @@ def describe_instance_status(fleet: Fleet, params: dict[str, str],
     if instance_ids:
         wanted = set(instance_ids)
         instances = [i for i in instances if i["InstanceId"] in wanted]
-
     start = (page_number - 1) * page_size
     page = instances[start:start + page_size]
     return {
@@ -540,6 +603,149 @@ def describe_instance_status(fleet: Fleet, params: dict[str, str],
             "InstanceStatus": [{"InstanceId": i["InstanceId"], "Status": i["Status"]} for i in page],
         },
     }
+
+
+def _instance_view(region: str, inst: dict) -> dict:
+    stopped_mode = inst.get("StoppedMode") or ("KeepCharging" if inst["Status"] == "Stopped" else "Not-applicable")
+    return {
+        "InstanceId": inst["InstanceId"],
+        "InstanceName": inst["InstanceName"],
+        "HostName": inst["HostName"],
+        "InstanceType": inst["InstanceType"],
+        "RegionId": region,
+        "ZoneId": inst["ZoneId"],
+        "Status": inst["Status"],
+        "InstanceChargeType": inst["InstanceChargeType"],
+        "ExpiredTime": inst["ExpiredTime"],
+        "OSType": inst["OSType"],
+        "ResourceGroupId": inst["ResourceGroupId"],
+        "VpcAttributes": {"VpcId": inst["VpcId"]},
+        "Tags": {"Tag": [{"TagKey": k, "TagValue": v} for k, v in inst["Tags"].items()]},
+        "OperationLocks": {"LockReason": [{"LockReason": r} for r in inst["OperationLocks"]]},
+        "StoppedMode": stopped_mode,
+        "SpotStrategy": inst["SpotStrategy"],
+    }
+
+
+def describe_instances(fleet: Fleet, req: Request) -> dict:
+    region = _region(fleet, req)
+    instances = fleet.regions[region]
+    zone = req.params.get("ZoneId", "")
+    if zone:
+        instances = [i for i in instances if i["ZoneId"] == zone]
+    raw_ids = req.params.get("InstanceIds", "")
+    if raw_ids:
+        try:
+            ids = json.loads(raw_ids)
+        except ValueError:
+            raise invalid("InstanceIds") from None
+        if not isinstance(ids, list) or len(ids) > 100 or not all(isinstance(i, str) for i in ids):
+            raise invalid("InstanceIds")
+        instances = [i for i in instances if i["InstanceId"] in set(ids)]
+    page, next_token = _token_page(req, instances, f"DescribeInstances\n{region}\n{zone}\n{raw_ids}")
+    return {
+        "RequestId": new_request_id(),
+        "NextToken": next_token,
+        "TotalCount": len(instances),
+        "Instances": {"Instance": [_instance_view(region, i) for i in page]},
+    }
+
+
+def _event_view(ev: dict, with_instance: bool) -> dict:
+    view = {"InstanceId": ev["InstanceId"]} if with_instance else {}
+    view.update((k, ev[k]) for k in EVENT_KEYS if k != "InstanceId")
+    return view
+
+
+def describe_instances_full_status(fleet: Fleet, req: Request) -> dict:
+    region = _region(fleet, req)
+    page_number, page_size = _page_params(req, 100)
+    instances = fleet.regions[region]
+    instance_ids = _instance_ids(req, "InstanceIdLimitExceeded")
+    if instance_ids:
+        wanted = set(instance_ids)
+        instances = [i for i in instances if i["InstanceId"] in wanted]
+    for name, value_of in (("Status", lambda i: i["Status"]), ("HealthStatus", lambda i: i["HealthStatus"]["Name"])):
+        if req.params.get(name):
+            instances = [i for i in instances if value_of(i) == req.params[name]]
+    upcoming: dict[str, list[dict]] = {}
+    for ev in fleet.events.get(region, []):
+        if ev["EventCycleStatus"]["Name"] in UPCOMING_CYCLES:
+            upcoming.setdefault(ev["InstanceId"], []).append(_event_view(ev, with_instance=False))
+    start = (page_number - 1) * page_size
+    return {
+        "RequestId": new_request_id(),
+        "TotalCount": len(instances),
+        "PageNumber": page_number,
+        "PageSize": page_size,
+        "InstanceFullStatusSet": {"InstanceFullStatusType": [{
+            "InstanceId": i["InstanceId"],
+            "Status": {"Code": STATUS_CODES.get(i["Status"], -1), "Name": i["Status"]},
+            "HealthStatus": dict(i["HealthStatus"]),
+            "ScheduledSystemEventSet": {"ScheduledSystemEventType": upcoming.get(i["InstanceId"], [])},
+        } for i in instances[start:start + page_size]]},
+    }
+
+
+def _one_or_many(req: Request, many: str, one: str) -> list[str]:
+    """Name.N values, else the single-valued variant (used only when Name.N is absent)."""
+    return req.lists.get(many) or ([req.params[one]] if req.params.get(one) else [])
+
+
+def describe_instance_history_events(fleet: Fleet, req: Request) -> dict:
+    region = _region(fleet, req)
+    cycles = _one_or_many(req, "InstanceEventCycleStatus", "EventCycleStatus")
+    if any(c not in CYCLE_CODES for c in cycles):
+        raise invalid("InstanceEventCycleStatus")
+    cycles = cycles or list(FINISHED_CYCLES)  # without a cycle filter only finished events are listed
+    types = _one_or_many(req, "InstanceEventType", "EventType")
+    event_ids = req.lists.get("EventId", [])
+    if len(event_ids) > 100:
+        raise ApiError(403, "EventIdLimitExceeded", "The amount of EventId specified exceeds limit 100.")
+    instance = req.params.get("InstanceId", "")
+    events = [e for e in fleet.events.get(region, [])
+              if e["EventCycleStatus"]["Name"] in cycles
+              and (not types or e["EventType"]["Name"] in types)
+              and (not event_ids or e["EventId"] in event_ids)
+              and (not instance or e["InstanceId"] == instance)]
+    scope = "\n".join(["DescribeInstanceHistoryEvents", region, instance, ",".join(sorted(cycles)),
+                       ",".join(sorted(types)), ",".join(sorted(event_ids))])
+    page, next_token = _token_page(req, events, scope)
+    return {
+        "RequestId": new_request_id(),
+        "TotalCount": len(events),
+        "NextToken": next_token,
+        "InstanceSystemEventSet": {"InstanceSystemEventType": [_event_view(e, with_instance=True) for e in page]},
+    }
+
+
+def describe_regions(fleet: Fleet, req: Request) -> dict:
+    return {
+        "RequestId": new_request_id(),
+        "Regions": {"Region": [{"RegionId": r, "LocalName": fleet.local_names.get(r, r),
+                                "RegionEndpoint": f"ecs.{r}.aliyuncs.com", "Status": "available"}
+                               for r in fleet.regions]},
+    }
+
+
+ACTIONS = {
+    "DescribeInstanceStatus": describe_instance_status,
+    "DescribeInstances": describe_instances,
+    "DescribeInstancesFullStatus": describe_instances_full_status,
+    "DescribeInstanceHistoryEvents": describe_instance_history_events,
+    "DescribeRegions": describe_regions,
+}
+assert tuple(ACTIONS) == ACTION_NAMES
+
+
+def forbidden_error() -> ApiError:
+    return ApiError(403, "Forbidden.RAM", "User not authorized to operate on the specified resource, "
+                                          "or this API doesn't support RAM.")
+
+
+# --------------------------------------------------------------------------
+# HTTP
+# --------------------------------------------------------------------------
 
 
 class NonceCache:
@@ -562,17 +768,25 @@ class NonceCache:
             return True
 
 
+def _stderr_line(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
 class StandinServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, addr, fleet: Fleet, max_skew: float = DEFAULT_MAX_SKEW, quiet: bool = False):
+    def __init__(self, addr, fleet: Fleet, max_skew: float = DEFAULT_MAX_SKEW, quiet: bool = False,
+                 log=None):
         host = addr[0]
+        self.log = log or _stderr_line
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.fleet = fleet
         self.max_skew = max_skew
         self.nonces = NonceCache(max_skew if max_skew > 0 else 900)
         self.quiet = quiet
+        self.token_key = os.urandom(16)  # NextToken MACs; tokens die with the process
         super().__init__(addr, Handler)
 
 
@@ -593,8 +807,7 @@ class Handler(BaseHTTPRequestHandler):
                 f"page={page or '-'} status={status}")
         if code:
             line += f" code={code}"
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
+        self.server.log(line)
 
     def _read_body(self) -> bytes:
         te = self.headers.get("Transfer-Encoding", "")
@@ -684,16 +897,10 @@ class Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         split = urlsplit(self.path)
         raw_query = split.query
-        params: dict[str, str] = {}
-        instance_ids: list[str] = []
-        for k, v in parse_qsl(raw_query, keep_blank_values=True):
-            if k.startswith("InstanceId."):
-                instance_ids.append(v)
-            else:
-                params.setdefault(k, v)
+        req = Request(raw_query, self.server.token_key)
+        fleet = self.server.fleet  # one fleet for the whole request, whatever reloads meanwhile
         action = (self.headers.get("x-acs-action") or "").strip()
-        region = params.get("RegionId", "")
-        page = params.get("PageNumber", "")
+        page = req.params.get("PageNumber") or req.params.get("NextToken", "")[:8]
         try:
             body = self._read_body()
             if split.path != "/":
@@ -703,10 +910,13 @@ class Handler(BaseHTTPRequestHandler):
             version = (self.headers.get("x-acs-version") or "").strip()
             if version != API_VERSION:
                 raise ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.")
-            if action != "DescribeInstanceStatus":
+            serve = ACTIONS.get(action)
+            if serve is None:
                 raise ApiError(404, "InvalidAction.NotFound",
                                "Specified api is not found, please check your url and method.")
-            result = describe_instance_status(self.server.fleet, params, instance_ids)
+            if fleet.is_forbidden(req.region, action):
+                raise forbidden_error()
+            result = serve(fleet, req)
         except ApiError as err:
             if err.status == 413:
                 self.close_connection = True
@@ -716,7 +926,7 @@ class Handler(BaseHTTPRequestHandler):
                 "Code": err.code,
                 "Message": err.message,
             })
-            self._log(action, region, page, err.status, err.code)
+            self._log(action, req.region, page, err.status, err.code)
             return
         except Exception as exc:  # never leak a traceback to the client
             sys.stderr.write(f"ecs-standin: internal error: {type(exc).__name__}: {exc}\n")
@@ -726,10 +936,10 @@ class Handler(BaseHTTPRequestHandler):
                 "Code": "InternalError",
                 "Message": "The request processing has failed due to some unknown error.",
             })
-            self._log(action, region, page, 500, "InternalError")
+            self._log(action, req.region, page, 500, "InternalError")
             return
         self._send_json(200, result)
-        self._log(action, region, str(result["PageNumber"]), 200)
+        self._log(action, req.region, str(result.get("PageNumber", page)), 200)
 
     do_POST = _handle
     do_GET = _handle

@@ -9,6 +9,7 @@ import tempfile
 import threading
 import unittest
 import uuid
+from urllib.parse import quote, urlencode
 
 import ecs_standin as s
 
@@ -175,15 +176,20 @@ FLEET = {
 }
 
 
-class ServerBehaviour(unittest.TestCase):
+class StandinCase(unittest.TestCase):
+    """Serves FLEET_DOC from a fleet file on a loopback port for the tests of the class."""
+
+    FLEET_DOC = FLEET
+
     @classmethod
     def setUpClass(cls):
-        fleet_doc = FLEET
         cls.tmp = tempfile.TemporaryDirectory()
-        path = os.path.join(cls.tmp.name, "fleet.json")
-        with open(path, "w") as fh:
-            json.dump(fleet_doc, fh)
-        cls.server = s.StandinServer(("127.0.0.1", 0), s.Fleet.load(path), quiet=True)
+        cls.fleet_path = os.path.join(cls.tmp.name, "fleet.json")
+        with open(cls.fleet_path, "w") as fh:
+            json.dump(cls.FLEET_DOC, fh)
+        cls.logged = []
+        cls.server = s.StandinServer(("127.0.0.1", 0), s.Fleet.load(cls.fleet_path), quiet=True,
+                                     log=cls.logged.append)
         cls.port = cls.server.server_address[1]
         cls.thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
         cls.thread.start()
@@ -213,7 +219,7 @@ class ServerBehaviour(unittest.TestCase):
                                     f"SignedHeaders={';'.join(signed)},Signature={sig}")
         if tamper:
             tamper(headers)
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             send = {k: v for k, v in headers.items() if k != "host"}
             conn.request("POST", "/?" + (query if send_query is None else send_query), body=b"", headers=send)
@@ -222,6 +228,24 @@ class ServerBehaviour(unittest.TestCase):
         finally:
             conn.close()
 
+    def api(self, action, params):
+        """Signed call of action with params (a list of pairs: repeated names stay in order)."""
+        st, _, body = self.call(urlencode(params, quote_via=quote), action=action)
+        return st, body
+
+    def ok(self, action, params):
+        st, body = self.api(action, params)
+        self.assertEqual(st, 200, body)
+        return body
+
+    def refused(self, action, params, status, code):
+        st, body = self.api(action, params)
+        self.assertEqual((st, body.get("Code")), (status, code), body)
+        self.assertEqual(set(body), {"RequestId", "HostId", "Code", "Message"})
+        return body
+
+
+class ServerBehaviour(StandinCase):
     def test_success_paging(self):
         st, ctype, body = self.call("RegionId=cn-hangzhou&PageNumber=2&PageSize=5")
         self.assertEqual(st, 200)
@@ -249,7 +273,7 @@ class ServerBehaviour(unittest.TestCase):
             (dict(query="RegionId=cn-hangzhou&PageSize=51"), 400, "InvalidParameter"),
             (dict(query="RegionId=cn-hangzhou&PageSize=0"), 400, "InvalidParameter"),
             (dict(query="RegionId=cn-hangzhou&PageNumber=0"), 400, "InvalidParameter"),
-            (dict(query="RegionId=cn-hangzhou", action="DescribeInstances"), 404, "InvalidAction.NotFound"),
+            (dict(query="RegionId=cn-hangzhou", action="RunInstances"), 404, "InvalidAction.NotFound"),
             (dict(query="RegionId=cn-hangzhou", ak="LTAInobody"), 404, "InvalidAccessKeyId.NotFound"),
             (dict(query="RegionId=cn-hangzhou", secret="wrong"), 400, "SignatureDoesNotMatch"),
             (dict(query="RegionId=cn-hangzhou", version="2016-03-14"), 400, "InvalidVersion"),
@@ -280,6 +304,193 @@ class ServerBehaviour(unittest.TestCase):
         self.assertEqual(self.call("RegionId=cn-hangzhou", nonce=nonce)[0], 200)
         st, _, body = self.call("RegionId=cn-hangzhou", nonce=nonce)
         self.assertEqual((st, body["Code"]), (400, "SignatureNonceUsed"))
+
+
+FINISHED = ["Executed", "Avoided", "Canceled", "Failed"]
+
+
+def actions_fleet():
+    instances = [{"InstanceId": f"i-bj{n:02d}", "Status": "Running" if n % 2 == 0 else "Stopped",
+                  "ZoneId": "cn-beijing-a" if n < 20 else "cn-beijing-b"} for n in range(25)]
+    instances[0].update(HealthStatus="Impaired", InstanceChargeType="PrePaid", ExpiredTime="2026-07-01T16:00Z",
+                        OperationLocks=["financial", "security"], Tags={"team": "db", "env": "prod"},
+                        VpcId="vpc-bj", InstanceName="db-0", InstanceType="ecs.r7.xlarge")
+    instances[1].update(HealthStatus="Warning")
+    events = [
+        {"InstanceId": "i-bj00", "EventId": "e-s1", "EventType": "SystemMaintenance.Reboot",
+         "EventCycleStatus": "Scheduled", "NotBefore": "2026-12-01T18:00:00Z",
+         "EventPublishTime": "2026-11-20T08:00:00Z", "ImpactLevel": "100", "Reason": "host upgrade"},
+        {"InstanceId": "i-bj00", "EventId": "e-i1", "EventType": "SystemFailure.Redeploy",
+         "EventCycleStatus": "Inquiring", "NotBefore": "2026-12-02T18:00:00Z"},
+        {"InstanceId": "i-bj01", "EventId": "e-x1", "EventType": "InstanceExpiration.Stop",
+         "EventCycleStatus": "Executing"},
+    ] + [{"InstanceId": f"i-bj{2 + n % 4:02d}", "EventId": f"e-f{n:02d}", "EventType": "SystemFailure.Reboot",
+          "EventCycleStatus": FINISHED[n % 4], "NotBefore": "2026-01-01T00:00:00Z",
+          "EventFinishTime": f"2026-01-01T00:{n:02d}:00Z"} for n in range(22)]
+    return {
+        "credentials": {"LTAIstandinkey": "standinsecret"},
+        "regions": {
+            "cn-beijing": {"LocalName": "China (Beijing)", "instances": instances, "events": events},
+            "cn-shanghai": [{"InstanceId": "i-sh1", "Status": "Running"}],
+            "eu-central-1": [],
+        },
+        "forbidden": {"cn-shanghai": ["DescribeInstancesFullStatus", "DescribeInstanceHistoryEvents"]},
+    }
+
+
+class NewActions(StandinCase):
+    FLEET_DOC = actions_fleet()
+
+    def page_through(self, action, params, items):
+        """Follows NextToken to the end; returns every item and the number of pages."""
+        got, token, pages = [], "", 0
+        while True:
+            body = self.ok(action, params + ([("NextToken", token)] if token else []))
+            pages += 1
+            got += items(body)
+            token = body["NextToken"]
+            if not token:
+                return got, pages, body
+            self.assertLess(pages, 50, "NextToken never ran out")
+
+    def test_describe_instances_pages_with_next_token(self):
+        ids, pages, last = self.page_through("DescribeInstances", [("RegionId", "cn-beijing"), ("MaxResults", "10")],
+                                             lambda b: [i["InstanceId"] for i in b["Instances"]["Instance"]])
+        self.assertEqual(ids, [f"i-bj{n:02d}" for n in range(25)])
+        self.assertEqual((pages, last["TotalCount"]), (3, 25))
+        small = self.ok("DescribeInstances", [("RegionId", "cn-beijing"), ("MaxResults", "3")])
+        self.assertEqual(len(small["Instances"]["Instance"]), 10, "MaxResults below 10 counts as 10")
+        big = self.ok("DescribeInstances", [("RegionId", "cn-beijing"), ("MaxResults", "500")])
+        self.assertEqual((len(big["Instances"]["Instance"]), big["NextToken"]), (25, ""))
+        empty = self.ok("DescribeInstances", [("RegionId", "eu-central-1")])
+        self.assertEqual((empty["Instances"]["Instance"], empty["NextToken"], empty["TotalCount"]), ([], "", 0))
+
+    def test_describe_instances_fields(self):
+        body = self.ok("DescribeInstances", [("RegionId", "cn-beijing"), ("InstanceIds", '["i-bj00", "i-bj03"]')])
+        first, second = body["Instances"]["Instance"]
+        self.assertEqual(first, {
+            "InstanceId": "i-bj00", "InstanceName": "db-0", "HostName": "iZbj00Z", "InstanceType": "ecs.r7.xlarge",
+            "RegionId": "cn-beijing", "ZoneId": "cn-beijing-a", "Status": "Running",
+            "InstanceChargeType": "PrePaid", "ExpiredTime": "2026-07-01T16:00Z", "OSType": "linux",
+            "ResourceGroupId": "", "VpcAttributes": {"VpcId": "vpc-bj"},
+            "Tags": {"Tag": [{"TagKey": "team", "TagValue": "db"}, {"TagKey": "env", "TagValue": "prod"}]},
+            "OperationLocks": {"LockReason": [{"LockReason": "financial"}, {"LockReason": "security"}]},
+            "StoppedMode": "Not-applicable", "SpotStrategy": "NoSpot"})
+        self.assertEqual((second["InstanceChargeType"], second["ExpiredTime"], second["StoppedMode"]),
+                         ("PostPaid", "2099-12-31T15:59Z", "KeepCharging"))
+        self.assertEqual((second["Tags"], second["OperationLocks"]), ({"Tag": []}, {"LockReason": []}))
+        zone = self.ok("DescribeInstances", [("RegionId", "cn-beijing"), ("ZoneId", "cn-beijing-b")])
+        self.assertEqual([i["InstanceId"] for i in zone["Instances"]["Instance"]],
+                         [f"i-bj{n}" for n in range(20, 25)])
+
+    def test_paging_parameters_are_checked(self):
+        first = self.ok("DescribeInstances", [("RegionId", "cn-beijing")])
+        token = first["NextToken"]
+        self.assertRegex(token, r"^[0-9a-f]{32}$")
+        for params in ([("RegionId", "cn-beijing"), ("ZoneId", "cn-beijing-a"), ("NextToken", token)],
+                       [("RegionId", "cn-beijing"), ("NextToken", "0" * 32)],
+                       [("RegionId", "cn-beijing"), ("NextToken", "not-a-token")],
+                       [("RegionId", "cn-beijing"), ("MaxResults", "0")],
+                       [("RegionId", "cn-beijing"), ("PageNumber", "2")]):
+            with self.subTest(params=params):
+                self.refused("DescribeInstances", params, 400, "InvalidParameter")
+        self.refused("DescribeInstanceHistoryEvents", [("RegionId", "cn-beijing"), ("NextToken", token)],
+                     400, "InvalidParameter")
+        self.refused("DescribeInstances", [], 400, "MissingRegionId")
+        self.refused("DescribeInstances", [("RegionId", "xx-nowhere-1")], 404, "InvalidRegionId.NotFound")
+
+    def test_full_status(self):
+        body = self.ok("DescribeInstancesFullStatus", [("RegionId", "cn-beijing"), ("PageSize", "100")])
+        self.assertEqual((body["TotalCount"], body["PageNumber"], body["PageSize"]), (25, 1, 100))
+        items = {i["InstanceId"]: i for i in body["InstanceFullStatusSet"]["InstanceFullStatusType"]}
+        self.assertEqual(len(items), 25)
+        first = items["i-bj00"]
+        self.assertEqual((first["Status"], first["HealthStatus"]),
+                         ({"Code": 1, "Name": "Running"}, {"Code": 128, "Name": "Impaired"}))
+        scheduled = first["ScheduledSystemEventSet"]["ScheduledSystemEventType"]
+        self.assertEqual([e["EventId"] for e in scheduled], ["e-s1", "e-i1"])
+        self.assertEqual(scheduled[0], {
+            "EventId": "e-s1", "EventType": {"Code": 1, "Name": "SystemMaintenance.Reboot"},
+            "EventCycleStatus": {"Code": 24, "Name": "Scheduled"}, "NotBefore": "2026-12-01T18:00:00Z",
+            "EventPublishTime": "2026-11-20T08:00:00Z", "EventFinishTime": "", "ImpactLevel": "100",
+            "Reason": "host upgrade"})
+        self.assertEqual(items["i-bj01"]["ScheduledSystemEventSet"]["ScheduledSystemEventType"], [],
+                         "an Executing event is not Scheduled or Inquiring")
+        self.assertEqual(items["i-bj01"]["Status"], {"Code": 4, "Name": "Stopped"})
+        self.assertEqual(items["i-bj02"]["HealthStatus"], {"Code": 0, "Name": "Ok"})
+
+    def test_full_status_paging_and_filters(self):
+        def ids(params):
+            body = self.ok("DescribeInstancesFullStatus", [("RegionId", "cn-beijing")] + params)
+            return [i["InstanceId"] for i in body["InstanceFullStatusSet"]["InstanceFullStatusType"]]
+        self.assertEqual(len(ids([])), 10)
+        self.assertEqual(ids([("PageNumber", "3"), ("PageSize", "10")]), [f"i-bj{n}" for n in range(20, 25)])
+        self.assertEqual(ids([("InstanceId.1", "i-bj03"), ("InstanceId.2", "i-bj00")]), ["i-bj00", "i-bj03"])
+        self.assertEqual(ids([("HealthStatus", "Warning")]), ["i-bj01"])
+        self.assertEqual(ids([("Status", "Stopped"), ("PageSize", "100")]), [f"i-bj{n:02d}" for n in range(1, 25, 2)])
+        self.refused("DescribeInstancesFullStatus", [("RegionId", "cn-beijing"), ("PageSize", "101")],
+                     400, "InvalidParameter")
+        self.refused("DescribeInstancesFullStatus",
+                     [("RegionId", "cn-beijing")] + [(f"InstanceId.{n}", f"i-{n}") for n in range(1, 102)],
+                     403, "InstanceIdLimitExceeded")
+
+    def history(self, params, max_results="10"):
+        got, pages, last = self.page_through(
+            "DescribeInstanceHistoryEvents", [("RegionId", "cn-beijing"), ("MaxResults", max_results)] + params,
+            lambda b: b["InstanceSystemEventSet"]["InstanceSystemEventType"])
+        self.assertEqual(last["TotalCount"], len(got))
+        return got, pages
+
+    def test_history_without_cycle_status_lists_finished_events_only(self):
+        got, pages = self.history([])
+        self.assertEqual([e["EventId"] for e in got], [f"e-f{n:02d}" for n in range(22)])
+        self.assertEqual(pages, 3)
+        self.assertEqual(got[1], {
+            "InstanceId": "i-bj03", "EventId": "e-f01", "EventType": {"Code": 65, "Name": "SystemFailure.Reboot"},
+            "EventCycleStatus": {"Code": 8, "Name": "Avoided"}, "NotBefore": "2026-01-01T00:00:00Z",
+            "EventPublishTime": "", "EventFinishTime": "2026-01-01T00:01:00Z", "ImpactLevel": "", "Reason": ""})
+        self.assertEqual(len(self.history([], max_results="5")[0]), 22, "MaxResults below 10 counts as 10")
+
+    def test_history_filters(self):
+        def ids(params):
+            return [e["EventId"] for e in self.history(params)[0]]
+        upcoming = [("InstanceEventCycleStatus.1", "Scheduled"), ("InstanceEventCycleStatus.2", "Inquiring")]
+        self.assertEqual(ids(upcoming), ["e-s1", "e-i1"])
+        self.assertEqual(ids([("EventCycleStatus", "Executing")]), ["e-x1"])
+        self.assertEqual(ids(upcoming + [("InstanceEventType.1", "SystemFailure.Redeploy")]), ["e-i1"])
+        self.assertEqual(ids([("InstanceId", "i-bj03"), ("InstanceEventCycleStatus.1", "Avoided")]),
+                         ["e-f01", "e-f05", "e-f09", "e-f13", "e-f17", "e-f21"])
+        self.assertEqual(ids([("EventId.1", "e-f00"), ("EventId.2", "e-s1")]), ["e-f00"])
+        self.refused("DescribeInstanceHistoryEvents",
+                     [("RegionId", "cn-beijing"), ("InstanceEventCycleStatus.1", "Done")], 400, "InvalidParameter")
+
+    def test_describe_regions(self):
+        body = self.ok("DescribeRegions", [])
+        self.assertEqual(body["Regions"]["Region"][0], {
+            "RegionId": "cn-beijing", "LocalName": "China (Beijing)",
+            "RegionEndpoint": "ecs.cn-beijing.aliyuncs.com", "Status": "available"})
+        self.assertEqual([r["RegionId"] for r in body["Regions"]["Region"]],
+                         ["cn-beijing", "cn-shanghai", "eu-central-1"])
+        self.assertEqual(body["Regions"]["Region"][1]["LocalName"], "cn-shanghai")
+
+    def test_forbidden_actions_per_region(self):
+        for action in ("DescribeInstancesFullStatus", "DescribeInstanceHistoryEvents"):
+            with self.subTest(action=action):
+                body = self.refused(action, [("RegionId", "cn-shanghai")], 403, "Forbidden.RAM")
+                self.assertEqual(body["Message"], "User not authorized to operate on the specified resource, "
+                                                  "or this API doesn't support RAM.")
+                self.ok(action, [("RegionId", "cn-beijing")])
+        self.ok("DescribeInstanceStatus", [("RegionId", "cn-shanghai")])
+        self.ok("DescribeInstances", [("RegionId", "cn-shanghai")])
+
+    def test_repeated_parameters_are_signed(self):
+        signed = "InstanceId.1=i-bj00&InstanceId.2=i-bj01&RegionId=cn-beijing"
+        st, _, body = self.call(signed, action="DescribeInstancesFullStatus",
+                                send_query=signed.replace("i-bj01", "i-bj02"))
+        self.assertEqual((st, body["Code"]), (400, "SignatureDoesNotMatch"))
+        st, _, body = self.call(signed, action="DescribeInstancesFullStatus",
+                                send_query="RegionId=cn-beijing&InstanceId.2=i-bj01&InstanceId.1=i-bj00")
+        self.assertEqual((st, body["TotalCount"]), (200, 2), body)
 
 
 if __name__ == "__main__":
