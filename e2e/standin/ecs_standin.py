@@ -41,6 +41,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 API_VERSION = "2014-05-26"
 SIGNATURE_ALGORITHM = "ACS3-HMAC-SHA256"
 HOST_ID = "ecs.aliyuncs.com"
+INTERNAL_PREFIX = "/_standin/"  # unsigned, loopback-only test endpoints
 MAX_BODY = 1 << 20
 DEFAULT_MAX_SKEW = 15 * 60  # seconds; the spec allows a date within 15 minutes
 # Headers whose values decide what the request means; they must be signed.
@@ -773,6 +774,52 @@ def _stderr_line(line: str) -> None:
     sys.stderr.flush()
 
 
+class RequestStats:
+    """Counts of answered API requests by action, region and HTTP status."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counts: dict[tuple[str, str, int], int] = {}
+
+    def record(self, action: str, region: str, status: int) -> None:
+        key = (action or "-", region or "-", status)
+        with self._lock:
+            self._counts[key] = self._counts.get(key, 0) + 1
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            counts = dict(self._counts)
+        nested: dict = {}
+        totals: dict = {"by_action": {}, "by_region": {}, "by_status": {}}
+        for (action, region, status), n in sorted(counts.items()):
+            nested.setdefault(action, {}).setdefault(region, {})[str(status)] = n
+            for dim, key in (("by_action", action), ("by_region", region), ("by_status", str(status))):
+                totals[dim][key] = totals[dim].get(key, 0) + n
+        return {"total": sum(counts.values()), "requests": nested, **totals}
+
+
+class UnavailableFaults:
+    """Decides which requests answer 503: every Nth request of each region, counted per RegionId."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counts: dict[str, int] = {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+    def hit(self, fleet: Fleet, region: str) -> bool:
+        every = fleet.faults["unavailable_every"]
+        only = fleet.faults["unavailable_regions"]
+        if not every or (only is not None and region not in only):
+            return False
+        with self._lock:
+            n = self._counts.get(region, 0) + 1
+            self._counts[region] = n
+        return n % every == 0
+
+
 class StandinServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -782,12 +829,31 @@ class StandinServer(ThreadingHTTPServer):
         host = addr[0]
         self.log = log or _stderr_line
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self.fleet = fleet
         self.max_skew = max_skew
         self.nonces = NonceCache(max_skew if max_skew > 0 else 900)
         self.quiet = quiet
         self.token_key = os.urandom(16)  # NextToken MACs; tokens die with the process
+        self.stats = RequestStats()
+        self.faults = UnavailableFaults()
+        self._fleet_lock = threading.Lock()
+        self.fleet = fleet
         super().__init__(addr, Handler)
+
+    def set_fleet(self, fleet: Fleet) -> None:
+        """Serve a newly loaded fleet: the next generation, with fresh 503 counters."""
+        with self._fleet_lock:
+            self.fleet = fleet.replace(generation=self.fleet.generation + 1)
+            self.faults.reset()
+
+    def reload(self, path: str) -> bool:
+        try:
+            fleet = Fleet.load(path)
+        except (OSError, ValueError) as exc:
+            self.log(f"ecs-standin: fleet reload failed, keeping old fleet: {exc}")
+            return False
+        self.set_fleet(fleet)
+        self.log(f"ecs-standin: fleet reloaded (generation {self.fleet.generation})")
+        return True
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -838,9 +904,12 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json;charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("x-acs-request-id", payload.get("RequestId", ""))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        try:
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (a deadline); nothing to tell it
 
     def _header(self, name: str):
         values = self.headers.get_all(name)
@@ -896,50 +965,73 @@ class Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         split = urlsplit(self.path)
+        if split.path.startswith(INTERNAL_PREFIX):
+            self._internal(split.path)
+            return
         raw_query = split.query
         req = Request(raw_query, self.server.token_key)
-        fleet = self.server.fleet  # one fleet for the whole request, whatever reloads meanwhile
+        fleet = self.server.fleet  # one fleet for the whole request, whatever changes meanwhile
         action = (self.headers.get("x-acs-action") or "").strip()
         page = req.params.get("PageNumber") or req.params.get("NextToken", "")[:8]
+        code = ""
         try:
-            body = self._read_body()
-            if split.path != "/":
-                raise ApiError(404, "InvalidAction.NotFound",
-                               "Specified api is not found, please check your url and method.")
-            self._authenticate(self.command, raw_query, body)
-            version = (self.headers.get("x-acs-version") or "").strip()
-            if version != API_VERSION:
-                raise ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.")
-            serve = ACTIONS.get(action)
-            if serve is None:
-                raise ApiError(404, "InvalidAction.NotFound",
-                               "Specified api is not found, please check your url and method.")
-            if fleet.is_forbidden(req.region, action):
-                raise forbidden_error()
-            result = serve(fleet, req)
+            status, payload = 200, self._answer(split.path, raw_query, req, fleet, action)
+            page = str(payload.get("PageNumber", page))
         except ApiError as err:
             if err.status == 413:
                 self.close_connection = True
-            self._send_json(err.status, {
-                "RequestId": new_request_id(),
-                "HostId": HOST_ID,
-                "Code": err.code,
-                "Message": err.message,
-            })
-            self._log(action, req.region, page, err.status, err.code)
-            return
+            status, code = err.status, err.code
+            payload = {"RequestId": new_request_id(), "HostId": HOST_ID, "Code": err.code, "Message": err.message}
         except Exception as exc:  # never leak a traceback to the client
-            sys.stderr.write(f"ecs-standin: internal error: {type(exc).__name__}: {exc}\n")
-            self._send_json(500, {
-                "RequestId": new_request_id(),
-                "HostId": HOST_ID,
-                "Code": "InternalError",
-                "Message": "The request processing has failed due to some unknown error.",
-            })
-            self._log(action, req.region, page, 500, "InternalError")
-            return
-        self._send_json(200, result)
-        self._log(action, req.region, str(result.get("PageNumber", page)), 200)
+            self.server.log(f"ecs-standin: internal error: {type(exc).__name__}: {exc}")
+            status, code = 500, "InternalError"
+            payload = {"RequestId": new_request_id(), "HostId": HOST_ID, "Code": code,
+                       "Message": "The request processing has failed due to some unknown error."}
+        self.server.stats.record(action, req.region, status)
+        self._send_json(status, payload)
+        self._log(action, req.region, page, status, code)
+
+    def _answer(self, path: str, raw_query: str, req: Request, fleet: Fleet, action: str) -> dict:
+        body = self._read_body()
+        if path != "/":
+            raise ApiError(404, "InvalidAction.NotFound",
+                           "Specified api is not found, please check your url and method.")
+        delay = fleet.latency_for(req.region)
+        if delay > 0:
+            time.sleep(delay)
+        self._authenticate(self.command, raw_query, body)
+        version = (self.headers.get("x-acs-version") or "").strip()
+        if version != API_VERSION:
+            raise ApiError(400, "InvalidVersion", "Specified parameter Version is not valid.")
+        serve = ACTIONS.get(action)
+        if serve is None:
+            raise ApiError(404, "InvalidAction.NotFound",
+                           "Specified api is not found, please check your url and method.")
+        if self.server.faults.hit(fleet, req.region):
+            raise ApiError(503, "ServiceUnavailable",
+                           "The request has failed due to a temporary failure of the server.")
+        if fleet.is_forbidden(req.region, action):
+            raise forbidden_error()
+        return serve(fleet, req)
+
+    def _internal(self, path: str) -> None:
+        """The unsigned test endpoints: the fleet as served now, and request counts."""
+        try:
+            self._read_body()
+        except ApiError:
+            self.close_connection = True
+        if not ipaddress.ip_address(self.client_address[0]).is_loopback:
+            status, payload = 403, {"Code": "Forbidden", "Message": "loopback clients only"}
+        elif self.command != "GET":
+            status, payload = 405, {"Code": "MethodNotAllowed", "Message": "GET only"}
+        elif path == INTERNAL_PREFIX + "fleet":
+            status, payload = 200, self.server.fleet.to_doc()
+        elif path == INTERNAL_PREFIX + "stats":
+            status, payload = 200, self.server.stats.snapshot()
+        else:
+            status, payload = 404, {"Code": "NotFound", "Message": f"no {path}; try {INTERNAL_PREFIX}fleet "
+                                                                   f"or {INTERNAL_PREFIX}stats"}
+        self._send_json(status, payload)
 
     do_POST = _handle
     do_GET = _handle
@@ -1015,11 +1107,8 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     def reload(_signum, _frame):
-        try:
-            server.fleet = Fleet.load(args.fleet)
-            sys.stderr.write("ecs-standin: fleet reloaded\n")
-        except (OSError, ValueError) as exc:
-            sys.stderr.write(f"ecs-standin: fleet reload failed, keeping old fleet: {exc}\n")
+        # Not in the handler itself: it would run between two bytecodes of serve_forever.
+        threading.Thread(target=server.reload, args=(args.fleet,), daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

@@ -7,6 +7,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 import unittest
 import uuid
 from urllib.parse import quote, urlencode
@@ -176,6 +177,46 @@ FLEET = {
 }
 
 
+def signed_call(port, query, action="DescribeInstanceStatus", ak="LTAIstandinkey",
+                secret="standinsecret", version="2014-05-26", tamper=None, nonce=None, date=None,
+                send_query=None):
+    """POST /?query signed like the SDK does (V3); returns status, Content-Type and the JSON body."""
+    headers = {
+        "host": f"127.0.0.1:{port}",
+        "x-acs-action": action,
+        "x-acs-content-sha256": hashlib.sha256(b"").hexdigest(),
+        "x-acs-date": date or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "x-acs-signature-nonce": nonce or uuid.uuid4().hex,
+        "x-acs-version": version,
+    }
+    signed = sorted(headers)
+    creq = s.canonical_request("POST", "/", query, signed, headers.get, headers["x-acs-content-sha256"])
+    sig = s.sign(secret, s.string_to_sign(creq))
+    headers["Authorization"] = (f"ACS3-HMAC-SHA256 Credential={ak},"
+                                f"SignedHeaders={';'.join(signed)},Signature={sig}")
+    if tamper:
+        tamper(headers)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        send = {k: v for k, v in headers.items() if k != "host"}
+        conn.request("POST", "/?" + (query if send_query is None else send_query), body=b"", headers=send)
+        resp = conn.getresponse()
+        return resp.status, resp.getheader("Content-Type"), json.loads(resp.read())
+    finally:
+        conn.close()
+
+
+def plain_call(port, path, method="GET"):
+    """An unsigned request (the /_standin/ endpoints); returns status and the JSON body."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path)
+        resp = conn.getresponse()
+        return resp.status, json.loads(resp.read())
+    finally:
+        conn.close()
+
+
 class StandinCase(unittest.TestCase):
     """Serves FLEET_DOC from a fleet file on a loopback port for the tests of the class."""
 
@@ -200,33 +241,11 @@ class StandinCase(unittest.TestCase):
         cls.server.server_close()
         cls.tmp.cleanup()
 
-    def call(self, query, action="DescribeInstanceStatus", ak="LTAIstandinkey",
-             secret="standinsecret", version="2014-05-26", tamper=None, nonce=None, date=None,
-             send_query=None):
-        host = f"127.0.0.1:{self.port}"
-        headers = {
-            "host": host,
-            "x-acs-action": action,
-            "x-acs-content-sha256": hashlib.sha256(b"").hexdigest(),
-            "x-acs-date": date or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "x-acs-signature-nonce": nonce or uuid.uuid4().hex,
-            "x-acs-version": version,
-        }
-        signed = sorted(headers)
-        creq = s.canonical_request("POST", "/", query, signed, headers.get, headers["x-acs-content-sha256"])
-        sig = s.sign(secret, s.string_to_sign(creq))
-        headers["Authorization"] = (f"ACS3-HMAC-SHA256 Credential={ak},"
-                                    f"SignedHeaders={';'.join(signed)},Signature={sig}")
-        if tamper:
-            tamper(headers)
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            send = {k: v for k, v in headers.items() if k != "host"}
-            conn.request("POST", "/?" + (query if send_query is None else send_query), body=b"", headers=send)
-            resp = conn.getresponse()
-            return resp.status, resp.getheader("Content-Type"), json.loads(resp.read())
-        finally:
-            conn.close()
+    def call(self, query, **kwargs):
+        return signed_call(self.port, query, **kwargs)
+
+    def get(self, path, method="GET"):
+        return plain_call(self.port, path, method)
 
     def api(self, action, params):
         """Signed call of action with params (a list of pairs: repeated names stay in order)."""
@@ -491,6 +510,108 @@ class NewActions(StandinCase):
         st, _, body = self.call(signed, action="DescribeInstancesFullStatus",
                                 send_query="RegionId=cn-beijing&InstanceId.2=i-bj01&InstanceId.1=i-bj00")
         self.assertEqual((st, body["TotalCount"]), (200, 2), body)
+
+
+def faults_fleet(**extra):
+    doc = {
+        "credentials": {"LTAIstandinkey": "standinsecret"},
+        "regions": {
+            "cn-beijing": [{"InstanceId": "i-bj1", "Status": "Running"}],
+            "cn-hangzhou": [{"InstanceId": f"i-hz{n}", "Status": "Running"} for n in range(3)],
+            "cn-shanghai": [{"InstanceId": "i-sh1", "Status": "Stopped", "HealthStatus": "Maintaining"}],
+        },
+        "latency": {"cn-beijing": 0.3},
+        "faults": {"unavailable_every": 3, "unavailable_regions": ["cn-hangzhou"]},
+    }
+    doc.update(extra)
+    return doc
+
+
+class FaultsAndTestEndpoints(StandinCase):
+    FLEET_DOC = faults_fleet()
+
+    def setUp(self):
+        self.server.set_fleet(s.Fleet.from_doc(self.FLEET_DOC))  # fresh 503 counters for every test
+
+    def statuses(self, region, n, action="DescribeInstanceStatus"):
+        return [self.api(action, [("RegionId", region)])[0] for _ in range(n)]
+
+    def test_latency_delays_every_request_of_the_region(self):
+        for action, want in (("DescribeInstanceStatus", 200), ("RunInstances", 404)):
+            with self.subTest(action=action):
+                began = time.monotonic()
+                st, _ = self.api(action, [("RegionId", "cn-beijing")])
+                self.assertGreaterEqual(time.monotonic() - began, 0.3)
+                self.assertEqual(st, want)
+        fleet = s.Fleet.from_doc(faults_fleet(latency={"*": 0.5, "cn-beijing": 0}))
+        self.assertEqual((fleet.latency_for("cn-hangzhou"), fleet.latency_for("cn-beijing")), (0.5, 0.0))
+
+    def test_every_nth_request_of_a_region_is_unavailable(self):
+        statuses = []
+        for _ in range(3):
+            statuses += self.statuses("cn-hangzhou", 3)
+            self.assertEqual(self.statuses("cn-shanghai", 1), [200], "cn-shanghai is not in unavailable_regions")
+        self.assertEqual(statuses, [200, 200, 503] * 3)
+        self.statuses("cn-hangzhou", 2)  # the count goes on across actions: the next one is the 12th
+        body = self.refused("DescribeInstances", [("RegionId", "cn-hangzhou")], 503, "ServiceUnavailable")
+        self.assertTrue(body["Message"])
+
+    def test_without_region_list_each_region_counts_its_own_requests(self):
+        self.server.set_fleet(s.Fleet.from_doc(faults_fleet(latency={}, faults={"unavailable_every": 2})))
+        got = [self.api("DescribeInstanceStatus", [("RegionId", r)])[0]
+               for r in ("cn-hangzhou", "cn-shanghai", "cn-hangzhou", "cn-shanghai")]
+        self.assertEqual(got, [200, 200, 503, 503])
+        self.assertEqual(self.statuses("cn-shanghai", 2, action="DescribeRegions"), [200, 503])
+
+    def test_stats_count_by_action_region_and_status(self):
+        _, before = self.get("/_standin/stats")
+        self.statuses("cn-hangzhou", 3)
+        self.api("DescribeRegions", [])
+        self.api("RunInstances", [("RegionId", "cn-shanghai")])
+        st, after = self.get("/_standin/stats")
+        self.assertEqual(st, 200)
+
+        def count(doc, action, region, status):
+            return doc["requests"].get(action, {}).get(region, {}).get(status, 0)
+        for key, delta in ((("DescribeInstanceStatus", "cn-hangzhou", "200"), 2),
+                           (("DescribeInstanceStatus", "cn-hangzhou", "503"), 1),
+                           (("DescribeRegions", "-", "200"), 1),
+                           (("RunInstances", "cn-shanghai", "404"), 1)):
+            self.assertEqual(count(after, *key) - count(before, *key), delta, key)
+        self.assertEqual(after["total"] - before["total"], 5)
+        self.assertEqual(after["by_status"]["503"] - before["by_status"].get("503", 0), 1)
+        self.assertEqual(sum(after["by_region"].values()), after["total"])
+
+    def test_fleet_endpoint_serves_the_fleet_as_it_is_now(self):
+        st, doc = self.get("/_standin/fleet")
+        self.assertEqual(st, 200)
+        self.assertEqual(doc, self.server.fleet.to_doc())
+        self.assertEqual(doc["regions"]["cn-shanghai"][0]["HealthStatus"], {"Code": 32, "Name": "Maintaining"})
+        self.assertEqual(doc["regions"]["cn-hangzhou"][0]["ExpiredTime"], "2099-12-31T15:59Z")
+        generation = doc["generation"]
+        self.server.set_fleet(s.Fleet.from_doc(faults_fleet(regions={"cn-beijing": []}, latency={}, faults={})))
+        st, doc = self.get("/_standin/fleet")
+        self.assertEqual((doc["generation"], doc["regions"], doc["events"]), (generation + 1, {"cn-beijing": []}, []))
+
+    def test_test_endpoints_refuse_other_paths_and_methods(self):
+        self.assertEqual(self.get("/_standin/fleet", method="POST")[0], 405)
+        self.assertEqual(self.get("/_standin/nothing")[0], 404)
+
+    def test_fault_settings_are_checked(self):
+        for doc, want in ((faults_fleet(latency={"xx-nowhere": 1}), "$.latency.xx-nowhere:"),
+                          (faults_fleet(latency={"cn-beijing": -1}), "$.latency.cn-beijing:"),
+                          (faults_fleet(faults={"unavailable_every": "3"}), "$.faults.unavailable_every:"),
+                          (faults_fleet(faults={"unavailable_regions": ["xx"]}), "$.faults.unavailable_regions[0]:"),
+                          (faults_fleet(faults={"every": 3}), "$.faults.every: unknown field"),
+                          (faults_fleet(forbidden={"cn-beijing": ["RunInstances"]}), "$.forbidden.cn-beijing[0]:"),
+                          (faults_fleet(forbidden={"xx": []}), "$.forbidden.xx:")):
+            with self.subTest(want=want):
+                with self.assertRaises(s.FleetError) as ctx:
+                    s.Fleet.from_doc(doc)
+                self.assertTrue(str(ctx.exception).startswith(want), str(ctx.exception))
+        everywhere = s.Fleet.from_doc(faults_fleet(forbidden={"*": ["DescribeRegions"]}))
+        self.assertTrue(everywhere.is_forbidden("", "DescribeRegions"))
+        self.assertFalse(everywhere.is_forbidden("cn-beijing", "DescribeInstances"))
 
 
 if __name__ == "__main__":
