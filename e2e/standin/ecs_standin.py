@@ -26,8 +26,10 @@ import datetime as _dt
 import hashlib
 import hmac
 import ipaddress
+import itertools
 import json
 import os
+import random
 import signal
 import socket
 import sys
@@ -474,6 +476,45 @@ def _churn(doc, regions) -> dict:
 
 
 # --------------------------------------------------------------------------
+# Churn
+# --------------------------------------------------------------------------
+
+def churn_step(fleet: Fleet, rng: random.Random, cfg: dict, new_id) -> tuple[Fleet, list[str]]:
+    """One round of churn: flip some Running/Stopped instances, remove some, add some.
+
+    Returns the changed fleet (a new object; instances that change are new
+    dicts, so requests still reading the old fleet see it whole) and one
+    line per change.  Instances named by a system event are never removed.
+    new_id() gives the ID of an added instance.
+    """
+    regions = {r: list(insts) for r, insts in fleet.regions.items()}
+    in_events = {e["InstanceId"] for evs in fleet.events.values() for e in evs}
+    changes, touched = [], set()
+    flippable = [(r, i["InstanceId"]) for r in cfg["regions"] for i in regions[r]
+                 if i["Status"] in ("Running", "Stopped")]
+    for region, iid in rng.sample(flippable, min(cfg["flips"], len(flippable))):
+        insts = regions[region]
+        k = next(n for n, i in enumerate(insts) if i["InstanceId"] == iid)
+        old = insts[k]["Status"]
+        insts[k] = dict(insts[k], Status="Stopped" if old == "Running" else "Running")
+        touched.add(iid)
+        changes.append(f"region={region} instance={iid} status {old}->{insts[k]['Status']}")
+    removable = [(r, i["InstanceId"]) for r in cfg["regions"] for i in regions[r]
+                 if i["InstanceId"] not in in_events and i["InstanceId"] not in touched]
+    for region, iid in rng.sample(removable, min(cfg["removes"], len(removable))):
+        regions[region] = [i for i in regions[region] if i["InstanceId"] != iid]
+        changes.append(f"region={region} instance={iid} removed")
+    for _ in range(cfg["adds"]):
+        region = rng.choice(cfg["regions"])
+        zones = sorted({i["ZoneId"] for i in regions[region]}) or [""]
+        inst = _instance({"InstanceId": new_id(), "Status": rng.choice(["Running", "Stopped"]),
+                          "ZoneId": rng.choice(zones)}, "churn")
+        regions[region].append(inst)
+        changes.append(f"region={region} instance={inst['InstanceId']} added {inst['Status']}")
+    return fleet.replace(regions=regions), changes
+
+
+# --------------------------------------------------------------------------
 # Actions
 # --------------------------------------------------------------------------
 
@@ -836,14 +877,54 @@ class StandinServer(ThreadingHTTPServer):
         self.stats = RequestStats()
         self.faults = UnavailableFaults()
         self._fleet_lock = threading.Lock()
+        self._churn_stop: threading.Event | None = None
         self.fleet = fleet
         super().__init__(addr, Handler)
+        self._start_churn()
 
     def set_fleet(self, fleet: Fleet) -> None:
-        """Serve a newly loaded fleet: the next generation, with fresh 503 counters."""
+        """Serve a newly loaded fleet: the next generation, fresh 503 counters, churn started over."""
         with self._fleet_lock:
             self.fleet = fleet.replace(generation=self.fleet.generation + 1)
             self.faults.reset()
+            self._start_churn()
+
+    def server_close(self) -> None:
+        with self._fleet_lock:
+            if self._churn_stop is not None:
+                self._churn_stop.set()
+        super().server_close()
+
+    def _start_churn(self) -> None:
+        if self._churn_stop is not None:
+            self._churn_stop.set()
+            self._churn_stop = None
+        cfg = self.fleet.churn
+        if cfg is None:
+            return
+        self._churn_stop = threading.Event()
+        threading.Thread(target=self._churn, args=(cfg, self._churn_stop), name="churn", daemon=True).start()
+
+    def _churn(self, cfg: dict, stop: threading.Event) -> None:
+        rng = random.Random(cfg["seed"])
+        serial = itertools.count(1)
+
+        def new_id() -> str:
+            taken = {i["InstanceId"] for insts in self.fleet.regions.values() for i in insts}
+            while True:
+                iid = f"i-churn{cfg['seed']}n{next(serial):05d}"
+                if iid not in taken:
+                    return iid
+
+        while not stop.wait(cfg["every"]):
+            with self._fleet_lock:
+                if stop.is_set():  # a reload replaced this fleet and its churn
+                    return
+                fleet, changes = churn_step(self.fleet, rng, cfg, new_id)
+                self.fleet = fleet.replace(generation=self.fleet.generation + 1)
+                generation = self.fleet.generation
+            for change in changes:
+                self.log(f"ecs-standin: churn generation={generation} {change}")
 
     def reload(self, path: str) -> bool:
         try:

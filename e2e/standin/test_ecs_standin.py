@@ -5,6 +5,10 @@ import hashlib
 import http.client
 import json
 import os
+import random
+import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -612,6 +616,184 @@ class FaultsAndTestEndpoints(StandinCase):
         everywhere = s.Fleet.from_doc(faults_fleet(forbidden={"*": ["DescribeRegions"]}))
         self.assertTrue(everywhere.is_forbidden("", "DescribeRegions"))
         self.assertFalse(everywhere.is_forbidden("cn-beijing", "DescribeInstances"))
+
+
+def churn_fleet(**churn):
+    return {
+        "credentials": {"LTAIstandinkey": "standinsecret"},
+        "regions": {
+            "cn-hangzhou": [{"InstanceId": f"i-hz{n:02d}", "Status": "Running" if n % 2 else "Stopped",
+                             "ZoneId": "cn-hangzhou-h"} for n in range(10)],
+            "eu-central-1": [],
+        },
+        "events": [{"InstanceId": "i-hz00", "EventId": "e-1", "EventType": "SystemMaintenance.Reboot",
+                    "EventCycleStatus": "Scheduled"}],
+        "churn": dict({"every": 0.05, "seed": 7, "regions": ["cn-hangzhou"]}, **churn),
+    }
+
+
+def eventually(check, timeout=10.0, interval=0.02):
+    """Polls check() until it returns a true value or the deadline passes; returns the last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = check()
+        if got or time.monotonic() > deadline:
+            return got
+        time.sleep(interval)
+
+
+class Churn(StandinCase):
+    FLEET_DOC = churn_fleet()
+
+    def test_churn_step_is_reproducible_and_keeps_instances_with_events(self):
+        fleet = s.Fleet.from_doc(churn_fleet(flips=3, adds=2, removes=9))
+
+        def run():
+            ids = iter(f"i-new{n}" for n in range(100))
+            return s.churn_step(fleet, random.Random(7), fleet.churn, lambda: next(ids))
+        (a, changes_a), (b, changes_b) = run(), run()
+        self.assertEqual((a.regions, changes_a), (b.regions, changes_b))
+        after = {i["InstanceId"]: i["Status"] for i in a.regions["cn-hangzhou"]}
+        before = {i["InstanceId"]: i["Status"] for i in fleet.regions["cn-hangzhou"]}
+        flipped = {i for i in after if i in before and after[i] != before[i]}
+        self.assertEqual(len(flipped), 3)
+        # removes=9 takes every instance it may: all but the flipped ones and i-hz00, which has an event
+        self.assertEqual(set(after) & set(before), flipped | {"i-hz00"})
+        self.assertEqual(len(changes_a), 3 + len(set(before) - set(after)) + 2, changes_a)
+        self.assertEqual(sorted(i for i in after if i not in before), ["i-new0", "i-new1"])
+        self.assertEqual(a.regions["eu-central-1"], [], "only the churn regions change")
+        self.assertEqual(len(fleet.regions["cn-hangzhou"]), 10, "the old fleet is left as it was")
+
+    def test_churn_changes_the_served_fleet_and_logs_it(self):
+        _, first = self.get("/_standin/fleet")
+        later = eventually(lambda: (lambda d: d if d["generation"] >= first["generation"] + 3 else None)(
+            self.get("/_standin/fleet")[1]))
+        self.assertTrue(later, "the fleet never churned")
+        self.assertNotEqual(later["regions"]["cn-hangzhou"], first["regions"]["cn-hangzhou"])
+        self.assertIn("i-hz00", [i["InstanceId"] for i in later["regions"]["cn-hangzhou"]])
+        self.assertTrue(any(line.startswith("ecs-standin: churn generation=") and " added " in line
+                            for line in list(self.logged)), self.logged[:5])
+
+        # Frozen at one generation (a fleet without churn), the API serves exactly the dump.
+        frozen = dict(self.get("/_standin/fleet")[1], credentials={"LTAIstandinkey": "standinsecret"})
+        del frozen["generation"]
+        self.server.set_fleet(s.Fleet.from_doc(frozen))
+        body = self.ok("DescribeInstanceStatus", [("RegionId", "cn-hangzhou"), ("PageSize", "50")])
+        self.assertEqual([(i["InstanceId"], i["Status"]) for i in body["InstanceStatuses"]["InstanceStatus"]],
+                         [(i["InstanceId"], i["Status"]) for i in frozen["regions"]["cn-hangzhou"]])
+        generation = self.server.fleet.generation
+        self.assertEqual(eventually(lambda: self.server.fleet.generation != generation, timeout=0.3), False,
+                         "churn went on after a fleet without churn replaced it")
+        self.server.set_fleet(s.Fleet.from_doc(self.FLEET_DOC))
+
+    def test_churn_settings_are_checked(self):
+        for churn, want in (({"every": 0}, "$.churn.every:"), ({"regions": ["xx"]}, "$.churn.regions[0]:"),
+                            ({"regions": []}, "$.churn.regions:"), ({"flips": -1}, "$.churn.flips:"),
+                            ({"often": 1}, "$.churn.often: unknown field")):
+            with self.subTest(want=want):
+                with self.assertRaises(s.FleetError) as ctx:
+                    s.Fleet.from_doc(churn_fleet(**churn))
+                self.assertTrue(str(ctx.exception).startswith(want), str(ctx.exception))
+        doc = churn_fleet()
+        del doc["churn"]["every"]
+        with self.assertRaisesRegex(s.FleetError, r"^\$\.churn\.every: is required"):
+            s.Fleet.from_doc(doc)
+
+
+class RunningProcess(unittest.TestCase):
+    """The script as tests and the e2e suite run it: port file, --quiet, SIGHUP, SIGTERM."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.fleet_path = os.path.join(self.tmp.name, "fleet.json")
+        self.port_path = os.path.join(self.tmp.name, "port")
+        self.log_path = os.path.join(self.tmp.name, "stderr")
+        self.write_fleet({"credentials": {"LTAIstandinkey": "standinsecret"},
+                          "regions": {"cn-hangzhou": [{"InstanceId": "i-1", "Status": "Running"}]}})
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ecs_standin.py")
+        self.log_file = open(self.log_path, "w")
+        self.addCleanup(self.log_file.close)
+        self.proc = subprocess.Popen([sys.executable, script, "--listen", "127.0.0.1:0", "--fleet", self.fleet_path,
+                                      "--port-file", self.port_path, "--quiet"],
+                                     stdout=subprocess.DEVNULL, stderr=self.log_file,
+                                     env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+        self.addCleanup(self.stop)
+        def port_written():
+            try:
+                with open(self.port_path) as fh:
+                    return fh.read().strip()
+            except FileNotFoundError:
+                return ""
+        port = eventually(port_written)
+        self.assertTrue(port, "no port file")
+        self.port = int(port)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()  # this process only, by its own handle
+            self.proc.wait()
+            raise
+        self.assertEqual(code, 0, self.stderr())
+
+    def write_fleet(self, doc):
+        tmp = self.fleet_path + ".tmp"
+        with open(tmp, "w") as fh:
+            json.dump(doc, fh)
+        os.replace(tmp, self.fleet_path)
+
+    def stderr(self):
+        with open(self.log_path) as fh:
+            return fh.read()
+
+    def full_status(self):
+        st, _, body = signed_call(self.port, "RegionId=cn-hangzhou", action="DescribeInstancesFullStatus")
+        self.assertEqual(st, 200, body)
+        return body["InstanceFullStatusSet"]["InstanceFullStatusType"][0]
+
+    def test_sighup_reloads_every_field(self):
+        self.assertEqual(self.full_status()["HealthStatus"]["Name"], "Ok")
+        self.write_fleet({
+            "credentials": {"LTAIstandinkey": "standinsecret"},
+            "regions": {"cn-hangzhou": {"LocalName": "Hangzhou", "instances": [
+                {"InstanceId": "i-1", "Status": "Stopped", "HealthStatus": "Impaired", "InstanceChargeType": "PrePaid",
+                 "ExpiredTime": "2026-07-01T16:00Z", "OperationLocks": ["financial"], "Tags": {"a": "b"}}]}},
+            "events": [{"InstanceId": "i-1", "EventId": "e-1", "EventType": "InstanceExpiration.Stop",
+                        "EventCycleStatus": "Scheduled", "NotBefore": "2026-07-01T16:00:00Z"}],
+            "latency": {"cn-hangzhou": 0.2},
+            "forbidden": {"cn-hangzhou": ["DescribeInstanceHistoryEvents"]},
+        })
+        self.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(eventually(lambda: self.full_status()["HealthStatus"]["Name"] == "Impaired"),
+                        self.stderr())
+        item = self.full_status()
+        self.assertEqual(item["Status"]["Name"], "Stopped")
+        self.assertEqual([e["EventId"] for e in item["ScheduledSystemEventSet"]["ScheduledSystemEventType"]], ["e-1"])
+        _, _, body = signed_call(self.port, "RegionId=cn-hangzhou", action="DescribeInstances")
+        inst = body["Instances"]["Instance"][0]
+        self.assertEqual((inst["ExpiredTime"], inst["OperationLocks"], inst["Tags"]),
+                         ("2026-07-01T16:00Z", {"LockReason": [{"LockReason": "financial"}]},
+                          {"Tag": [{"TagKey": "a", "TagValue": "b"}]}))
+        _, _, body = signed_call(self.port, "", action="DescribeRegions")
+        self.assertEqual(body["Regions"]["Region"][0]["LocalName"], "Hangzhou")
+        began = time.monotonic()
+        st, _, body = signed_call(self.port, "RegionId=cn-hangzhou", action="DescribeInstanceHistoryEvents")
+        self.assertGreaterEqual(time.monotonic() - began, 0.2)
+        self.assertEqual((st, body["Code"]), (403, "Forbidden.RAM"))
+        self.assertEqual(plain_call(self.port, "/_standin/fleet")[1]["generation"], 1)
+
+        self.write_fleet({"credentials": {"LTAIstandinkey": "standinsecret"},
+                          "regions": {"cn-hangzhou": [{"InstanceId": "i-1", "Status": "Running",
+                                                       "ExpiredTime": "soon"}]}})
+        self.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(eventually(lambda: "fleet reload failed" in self.stderr()), self.stderr())
+        self.assertIn("$.regions.cn-hangzhou[0].ExpiredTime: must be a UTC time", self.stderr())
+        self.assertEqual(self.full_status()["HealthStatus"]["Name"], "Impaired", "the old fleet stays")
+        self.assertNotIn("action=", self.stderr(), "--quiet logs no requests")
 
 
 if __name__ == "__main__":
