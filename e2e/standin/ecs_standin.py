@@ -1,22 +1,146 @@
 #!/usr/bin/env python3
-"""Independent stand-in for the Alibaba Cloud ECS OpenAPI (DescribeInstanceStatus only).
+"""Independent stand-in for the Alibaba Cloud ECS OpenAPI.
 
-Written from the public API documentation and the V3 (ACS3-HMAC-SHA256)
-signature specification, not from the project's Go simulator.  Its purpose is
-to show that the exporter works against an ECS implementation that is not the
-project's own.  Standard library only; listens on loopback only.
+Written from the public API documentation, the ECS SDK's model docs and the
+V3 (ACS3-HMAC-SHA256) signature specification, not from the project's Go
+simulator.  Its purpose is to show that the exporter works against an ECS
+implementation that is not the project's own.  Standard library only;
+listens on loopback only.
 
-Usage:
-    python3 ecs_standin.py --listen 127.0.0.1:0 --fleet FLEET.json --port-file PATH
+Usage
+-----
+    python3 ecs_standin.py --listen 127.0.0.1:0 --fleet FLEET.json \\
+        [--port-file PATH] [--quiet] [--max-skew SECONDS]
 
-FLEET.json:
-    {"credentials": {"LTAIstandinkey": "standinsecret"},
-     "regions": {"cn-hangzhou": [{"InstanceId": "i-1", "Status": "Running",
-                                  "ZoneId": "cn-hangzhou-h"}],
-                 "eu-central-1": []}}
+--port-file gets the bound port (written atomically); --quiet drops the
+per-request log lines (churn and reload lines stay).  SIGTERM/SIGINT stop
+the server (exit 0); SIGHUP re-reads the fleet file: every field below is
+reloaded, 503 counters and churn start over, and on any error the old fleet
+stays and the error (with the path of the bad field) is logged.
+Self-checks: python3 -m unittest (from this folder).
 
-A region missing from "regions" is unknown.  SIGTERM/SIGINT stop the server
-(exit 0); SIGHUP re-reads the fleet file (the old fleet stays on error).
+Actions (POST /, parameters in the query, V3 signature required)
+---------------------------------------------------------------
+Every call must carry a valid V3 signature over the whole query, repeated
+parameters (Name.1, Name.2, ...) included, a fresh nonce and a date within
+--max-skew.  Unknown action: 404 InvalidAction.NotFound.
+
+DescribeInstanceStatus         RegionId, ZoneId, PageNumber, PageSize 1..50,
+                               InstanceId.N (<=100)
+DescribeInstancesFullStatus    RegionId, PageNumber, PageSize 1..100 (10),
+                               InstanceId.N (<=100), Status, HealthStatus;
+                               each item lists only its Scheduled and
+                               Inquiring events
+DescribeInstanceHistoryEvents  RegionId, InstanceId, EventId.N,
+                               InstanceEventCycleStatus.N (else EventCycleStatus),
+                               InstanceEventType.N (else EventType),
+                               MaxResults, NextToken.  With no cycle status it
+                               lists only finished events (Avoided, Executed,
+                               Canceled, Failed); an unknown one is a 400.
+DescribeInstances              RegionId, ZoneId, InstanceIds (JSON array),
+                               MaxResults, NextToken
+DescribeRegions                lists the fleet's regions
+
+Paging choices: MaxResults is clamped as the SDK docs say (absent -> 10,
+1..9 -> 10, >100 -> 100; <=0 or not a number -> 400 InvalidParameter).
+NextToken is opaque (32 hex digits) and bound to the query's filters; a
+token from another query, or PageNumber/PageSize on a NextToken action,
+is a 400 InvalidParameter.  Pages are offsets into the fleet as it is at
+each call, so churn between pages can shift an instance by one, as it can
+on the real API.
+
+{Code, Name} pairs: the names are the documented ones.  Codes that appear
+in the vendor's response examples are used (Status Running=1; Health Ok=0,
+Warning=64, Impaired=128; cycle Executed=0, Avoided=8, Scheduled=24; type
+SystemMaintenance.Reboot=1, InstanceExpiration.Stop=34,
+SystemFailure.Reboot=65); the others are this stand-in's choice (see the
+*_CODES tables), and a name it does not know gets Code -1.  Clients should
+read Name.
+
+Order of checks for each call: latency sleep, signature, version, action,
+503 fault, forbidden, then the action's own parameter checks.
+
+Fleet file
+----------
+All keys besides "credentials" and "regions" are optional; unknown keys
+anywhere are errors.
+
+{
+  "credentials": {"LTAIstandinkey": "standinsecret"},   # access key -> secret
+  "regions": {
+    "eu-central-1": [],                                 # a list of instances, or
+    "cn-hangzhou": {                                    # an object:
+      "LocalName": "China (Hangzhou)",                  #   DescribeRegions (default: the ID)
+      "instances": [INSTANCE, ...],
+      "events": [EVENT, ...]                            #   their InstanceId must be in this region
+    }
+  },
+  "events": [EVENT, ...],             # found through the instance's region
+  "latency": {"cn-beijing": 1.5, "*": 0},   # seconds before answering any request
+                                            # for that RegionId ("*": every other one)
+  "faults": {"unavailable_every": 3,        # every Nth request answers 503
+             "unavailable_regions": ["cn-hangzhou"]},   # only these (default: all)
+  "forbidden": {"cn-shanghai": ["DescribeInstancesFullStatus"],   # 403 Forbidden.RAM
+                "*": []},                                          # "*": every region
+  "churn": {"every": 2.0, "seed": 0, "flips": 2, "adds": 1, "removes": 1,
+            "regions": ["cn-hangzhou"]}    # default: all regions
+}
+
+INSTANCE (only InstanceId and Status are required; defaults shown):
+  {"InstanceId": "i-1", "Status": "Running",      # Status: any non-empty string
+   "ZoneId": "", "InstanceName": <InstanceId>, "HostName": "iZ<id without i->Z",
+   "InstanceType": "ecs.g7.large",
+   "HealthStatus": "Ok",                  # any name, or {"Code": 0, "Name": "Ok"}
+   "InstanceChargeType": "PostPaid",      # or "PrePaid" (then ExpiredTime is required)
+   "ExpiredTime": "2099-12-31T15:59Z",    # yyyy-MM-ddTHH:mmZ
+   "OSType": "linux", "ResourceGroupId": "", "VpcId": "",
+   "OperationLocks": [],                  # e.g. ["financial"]
+   "Tags": {},                            # {"key": "value"}
+   "StoppedMode": <KeepCharging when Stopped, else Not-applicable>,
+   "SpotStrategy": "NoSpot"}
+
+EVENT (InstanceId, EventId, EventType, EventCycleStatus required):
+  {"InstanceId": "i-1", "EventId": "e-1",
+   "EventType": "SystemMaintenance.Reboot",      # any name, or {"Code", "Name"}
+   "EventCycleStatus": "Scheduled",              # Scheduled, Inquiring, Executing,
+                                                 # Executed, Avoided, Canceled, Failed
+   "NotBefore": "", "EventPublishTime": "", "EventFinishTime": "",   # yyyy-MM-ddTHH:mm:ssZ
+   "ImpactLevel": "", "Reason": ""}
+
+InstanceIds are unique across the fleet, EventIds too.  A region missing
+from "regions" is unknown (404 InvalidRegionId.NotFound).
+
+Faults
+------
+latency: applies to every request for that RegionId, errors included.
+503: {"Code": "ServiceUnavailable"} for every Nth request counted per
+RegionId (requests without one count as region ""), so one region's pattern
+does not depend on how requests to other regions interleave.  Counted are
+the requests that pass the signature check and name a known action, in
+regions the fault applies to.  A reload restarts the count.
+churn: a background thread, every "every" seconds, flips "flips" instances
+Running<->Stopped, removes "removes" (never one named by an event, never
+one just flipped) and adds "adds" in the churn regions, logging one line
+per change:  ecs-standin: churn generation=N region=R instance=I ...
+
+Test endpoints (unsigned, GET, loopback clients only)
+-----------------------------------------------------
+GET /_standin/fleet   the fleet as served right now, in the fleet-file
+                      format without credentials (defaults filled in but
+                      StoppedMode, which shows only when the fleet set it;
+                      {Code, Name} pairs spelled out), plus "generation",
+                      which grows on every churn round and reload:
+                      {"generation": 4, "regions": {"cn-hangzhou": [INSTANCE...]},
+                       "events": [EVENT...]}
+                      Churn races a scrape: read the fleet just before and
+                      just after the scrape; an instance that differs between
+                      the two reads may show either value.  If the two
+                      generations are equal, the scrape must match exactly.
+GET /_standin/stats   answered API requests:
+                      {"total": 12,
+                       "requests": {ACTION: {REGION: {"200": 9, "503": 3}}},
+                       "by_action": {...}, "by_region": {...}, "by_status": {...}}
+                      ("-" stands for a missing action or RegionId)
 """
 
 from __future__ import annotations
