@@ -435,7 +435,7 @@ def _event(doc, path: str) -> dict:
                                           CYCLE_CODES, names=tuple(CYCLE_CODES))}
     for key in ("NotBefore", "EventPublishTime", "EventFinishTime"):
         value = doc.get(key, "")
-        out[key] = value and _time(value, f"{path}.{key}", EVENT_TIME_FORMAT, "yyyy-MM-ddTHH:mm:ssZ")
+        out[key] = "" if value == "" else _time(value, f"{path}.{key}", EVENT_TIME_FORMAT, "yyyy-MM-ddTHH:mm:ssZ")
     for key in ("ImpactLevel", "Reason"):
         out[key] = _string(doc.get(key, ""), f"{path}.{key}", empty=True)
     return out
@@ -807,7 +807,8 @@ def describe_instances(fleet: Fleet, req: Request) -> dict:
             raise invalid("InstanceIds") from None
         if not isinstance(ids, list) or len(ids) > 100 or not all(isinstance(i, str) for i in ids):
             raise invalid("InstanceIds")
-        instances = [i for i in instances if i["InstanceId"] in set(ids)]
+        wanted = set(ids)
+        instances = [i for i in instances if i["InstanceId"] in wanted]
     page, next_token = _token_page(req, instances, f"DescribeInstances\n{region}\n{zone}\n{raw_ids}")
     return {
         "RequestId": new_request_id(),

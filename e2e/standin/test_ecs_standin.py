@@ -151,6 +151,9 @@ class FleetFormat(unittest.TestCase):
              "$.events[0].NotBefore: must be a UTC time"),
             (fleet_doc(events=[{"InstanceId": "i-sh1", "EventId": "e", "EventCycleStatus": "Executed"}]),
              "$.events[0].EventType:"),
+            (fleet_doc(events=[{"InstanceId": "i-sh1", "EventId": "e", "EventType": "X",
+                                "EventCycleStatus": "Executed", "EventFinishTime": 0}]),
+             "$.events[0].EventFinishTime: must be a non-empty string"),
         ]
         for doc, want in cases:
             with self.subTest(want=want):
@@ -418,6 +421,8 @@ class NewActions(StandinCase):
             with self.subTest(params=params):
                 self.refused("DescribeInstances", params, 400, "InvalidParameter")
         self.refused("DescribeInstanceHistoryEvents", [("RegionId", "cn-beijing"), ("NextToken", token)],
+                     400, "InvalidParameter")
+        self.refused("DescribeInstances", [("RegionId", "cn-beijing"), ("InstanceIds", "i-bj00")],
                      400, "InvalidParameter")
         self.refused("DescribeInstances", [], 400, "MissingRegionId")
         self.refused("DescribeInstances", [("RegionId", "xx-nowhere-1")], 404, "InvalidRegionId.NotFound")
