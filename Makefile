@@ -68,14 +68,16 @@ build:
 
 # deps installs what the tests use beyond Go, from Debian's packages:
 # prometheus (prometheus, promtool), prometheus-alertmanager
-# (prometheus-alertmanager, amtool), buildah (the image test) and systemd
-# (systemd-analyze, for the unit file). The tools/ modules download their
-# dependencies as their tests build.
+# (prometheus-alertmanager, amtool), buildah (the image test), systemd
+# (systemd-analyze, for the unit file) and qemu-user (qemu-aarch64, which
+# runs the arm64 binary in the arm64 test). The tools/ modules download
+# their dependencies as their tests build.
 deps:
 	@missing=""; \
 	{ command -v promtool && command -v prometheus; } >/dev/null || missing="$$missing prometheus"; \
 	{ command -v prometheus-alertmanager && command -v amtool; } >/dev/null || missing="$$missing prometheus-alertmanager"; \
 	command -v buildah >/dev/null || missing="$$missing buildah"; \
+	command -v qemu-aarch64 >/dev/null || missing="$$missing qemu-user"; \
 	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
 	if [ -n "$$missing" ]; then \
 		echo ">> installing$$missing from apt"; \
