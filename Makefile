@@ -4,7 +4,8 @@
 #   make test       install what the tests need, then run every check and test
 #   make demo       run the exporter on a simulated fleet (no cloud account)
 #   make bench      the benchmark harness and go test -bench figures (README, Performance)
-#   make image      build the container image with docker, podman or buildah
+#   make release    dist/: reproducible tarballs for linux/amd64 and linux/arm64, sha256sums.txt
+#   make image      the container image: with buildah, one manifest for amd64 and arm64
 #   make generate   regenerate deploy/kubernetes/base/prometheusrule.yaml
 #   make fuzz       run every fuzz target for FUZZTIME each (default 1s, as in make test)
 #   make vulncheck  govulncheck against an offline copy of the Go vulnerability database
@@ -28,14 +29,37 @@ TEST_ENV   = GOCACHE=$(shell $(GO) env GOCACHE) GOMODCACHE=$(shell $(GO) env GOM
              HTTP_PROXY= HTTPS_PROXY= http_proxy= https_proxy= ALL_PROXY= all_proxy= \
              ALIBABA_CLOUD_ACCESS_KEY_ID= ALIBABA_CLOUD_ACCESS_KEY_SECRET= ALIBABA_CLOUD_SECURITY_TOKEN=
 
+# Release builds (make crossbuild, make release, make image) are
+# reproducible: the same commit and Go version give the same bytes on any
+# machine, in any directory, at any time. So they stamp no build user, host
+# or branch; the build date and every file time in the tarballs are the
+# commit's (SOURCE_DATE_EPOCH); -trimpath drops the directory and
+# -buildid= the build ID, and -buildvcs=false keeps out what git says of
+# the work tree. The revision is the full commit hash.
+PLATFORMS         ?= linux/amd64 linux/arm64
+RELEASE_REVISION  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+RELEASE_DATE      ?= $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y%m%d-%H:%M:%S)
+RELEASE_LDFLAGS    = -s -w -buildid= -X $(PKG).Version=$(VERSION) -X $(PKG).Revision=$(RELEASE_REVISION) \
+                     -X $(PKG).BuildDate=$(RELEASE_DATE)
+DIST              ?= dist
+# What each tarball holds besides the binary: tracked files only, so that a
+# local file (a filled-in credentials env file, say) never ships.
+RELEASE_FILES     ?= LICENSE NOTICE deploy
+
 # The container image, and the first of these that can build it: a docker
-# client with a running engine, podman, or buildah.
+# client with a running engine, podman, or buildah. buildah builds one image
+# per architecture in PLATFORMS and the manifest list $(IMAGE) over them;
+# docker and podman build $(IMAGE) for this machine's architecture alone.
+# BUILDAH may carry global options: BUILDAH="buildah --root DIR --runroot DIR".
 IMAGE          ?= aliyun_ecs_exporter:$(VERSION)
+BUILDAH        ?= buildah
 CONTAINER_TOOL ?= $(shell if docker info >/dev/null 2>&1; then echo docker; \
                     elif command -v podman >/dev/null 2>&1; then echo podman; \
                     elif command -v buildah >/dev/null 2>&1; then echo buildah; fi)
 
-.PHONY: all build test deps check demo clean image generate lint-dashboard fuzz vulncheck vulndb bench
+.PHONY: all build test deps check demo clean image generate lint-dashboard fuzz vulncheck vulndb bench \
+        crossbuild release
 
 all: build
 
@@ -44,14 +68,16 @@ build:
 
 # deps installs what the tests use beyond Go, from Debian's packages:
 # prometheus (prometheus, promtool), prometheus-alertmanager
-# (prometheus-alertmanager, amtool), buildah (the image test) and systemd
-# (systemd-analyze, for the unit file). The tools/ modules download their
-# dependencies as their tests build.
+# (prometheus-alertmanager, amtool), buildah (the image test), systemd
+# (systemd-analyze, for the unit file) and qemu-user (qemu-aarch64, which
+# runs the arm64 binary in the arm64 test). The tools/ modules download
+# their dependencies as their tests build.
 deps:
 	@missing=""; \
 	{ command -v promtool && command -v prometheus; } >/dev/null || missing="$$missing prometheus"; \
 	{ command -v prometheus-alertmanager && command -v amtool; } >/dev/null || missing="$$missing prometheus-alertmanager"; \
 	command -v buildah >/dev/null || missing="$$missing buildah"; \
+	command -v qemu-aarch64 >/dev/null || missing="$$missing qemu-user"; \
 	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
 	if [ -n "$$missing" ]; then \
 		echo ">> installing$$missing from apt"; \
@@ -143,10 +169,54 @@ generate:
 lint-dashboard:
 	cd tools/dashboard-linter && $(GO) tool dashboard-linter lint --strict ../../dashboards/aliyun-ecs.json
 
-image: build
+# crossbuild writes .build/OS-ARCH/aliyun_ecs_exporter for each of PLATFORMS,
+# static and reproducible (see RELEASE_LDFLAGS); release and image use them.
+crossbuild:
+	@for p in $(PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; \
+		echo ">> building .build/$$os-$$arch/$(BINARY) $(VERSION) $(RELEASE_REVISION)"; \
+		env CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch GOAMD64=v1 GOARM64=v8.0 \
+			$(GO) build -trimpath -buildvcs=false -ldflags '$(RELEASE_LDFLAGS)' -o .build/$$os-$$arch/$(BINARY) . || exit 1; \
+	done
+
+# release writes $(DIST)/aliyun_ecs_exporter-VERSION.OS-ARCH.tar.gz for each of
+# PLATFORMS and $(DIST)/sha256sums.txt. Each tarball has one top folder with
+# the binary and RELEASE_FILES; entries sorted by name, owned by 0:0, modes
+# 0755/0644, times from the commit, then gzip -n (no name, no time). GNU tar.
+release: crossbuild
+	@set -e; export LC_ALL=C; \
+	if [ -n "$$(git status --porcelain 2>/dev/null)" ]; then \
+		echo ">> warning: the work tree has changes: the binaries are built from them but stamped $(RELEASE_REVISION)"; fi; \
+	stage=$(DIST)/.stage; rm -rf $$stage; mkdir -p $$stage; tarballs=""; \
+	for p in $(PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; \
+		name=$(BINARY)-$(VERSION).$$os-$$arch; dir=$$stage/$$name; mkdir -p $$dir; \
+		git ls-files -z -- $(RELEASE_FILES) | xargs -0 -r cp --parents -t $$dir; \
+		for f in $(RELEASE_FILES); do [ -e $$dir/$$f ] || { echo "make release: $$f is not tracked by git" >&2; exit 1; }; done; \
+		cp .build/$$os-$$arch/$(BINARY) $$dir/; \
+		find $$dir -type d -exec chmod 0755 {} +; find $$dir -type f -exec chmod 0644 {} +; \
+		chmod 0755 $$dir/$(BINARY); \
+		tar --sort=name --format=gnu --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) \
+			-C $$stage -cf - $$name | gzip -9 -n > $(DIST)/$$name.tar.gz; \
+		tarballs="$$tarballs $$name.tar.gz"; \
+	done; \
+	rm -rf $$stage; \
+	(cd $(DIST) && sha256sum $$tarballs > sha256sums.txt && echo ">> $(DIST)/sha256sums.txt" && cat sha256sums.txt)
+
+# image builds the container image from the crossbuild binaries (Dockerfile:
+# FROM scratch, uid 65534). With buildah: $(IMAGE)-OS-ARCH for each of
+# PLATFORMS and the manifest list $(IMAGE) over them.
+image: crossbuild
 	@case "$(CONTAINER_TOOL)" in \
-	docker|podman) set -x; $(CONTAINER_TOOL) build --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(IMAGE) . ;; \
-	buildah) set -x; buildah bud --isolation chroot --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(IMAGE) . ;; \
+	docker|podman) set -x; $(CONTAINER_TOOL) build --build-arg TARGETARCH=$$($(GO) env GOARCH) \
+		--build-arg VERSION=$(VERSION) --build-arg REVISION=$(RELEASE_REVISION) -t $(IMAGE) . ;; \
+	buildah) set -e; \
+		$(BUILDAH) manifest rm $(IMAGE) >/dev/null 2>&1 || true; \
+		(set -x; $(BUILDAH) manifest create $(IMAGE)); \
+		for p in $(PLATFORMS); do \
+			(set -x; $(BUILDAH) bud --isolation chroot --platform $$p --build-arg VERSION=$(VERSION) \
+				--build-arg REVISION=$(RELEASE_REVISION) -t $(IMAGE)-$${p%/*}-$${p#*/} . && \
+			$(BUILDAH) manifest add $(IMAGE) $(IMAGE)-$${p%/*}-$${p#*/}); \
+		done; \
+		$(BUILDAH) manifest inspect $(IMAGE) ;; \
 	*) echo "make image: no docker engine, podman or buildah found (Debian: apt-get install buildah)" >&2; exit 1 ;; \
 	esac
 
@@ -162,4 +232,4 @@ demo:
 	$(GO) run . --demo --web.listen-address=127.0.0.1:9877
 
 clean:
-	rm -f $(BINARY)
+	rm -rf $(BINARY) .build $(DIST)

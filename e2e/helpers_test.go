@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -91,8 +92,15 @@ var listening = regexp.MustCompile(`msg="?Listening on"? address=(127\.0\.0\.1:\
 // listens. It is stopped (SIGTERM, then kill) when the test ends.
 func startExporter(t *testing.T, env []string, args ...string) *exporter {
 	t.Helper()
-	args = append([]string{"--web.listen-address=127.0.0.1:0"}, args...)
-	cmd := exec.Command(binary, args...)
+	return startProgram(t, env, []string{binary}, args...)
+}
+
+// startProgram is startExporter for an exporter that prog starts: the
+// binary itself, or an emulator and a binary of another architecture.
+func startProgram(t *testing.T, env, prog []string, args ...string) *exporter {
+	t.Helper()
+	argv := slices.Concat(prog[1:], []string{"--web.listen-address=127.0.0.1:0"}, args)
+	cmd := exec.Command(prog[0], argv...)
 	cmd.Env = env
 	e := &exporter{Stderr: &lockedBuffer{}, cmd: cmd}
 	cmd.Stderr = e.Stderr

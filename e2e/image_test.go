@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -39,10 +41,34 @@ func (b buildah) run(t *testing.T, args ...string) string {
 	return strings.TrimSpace(stdout.String())
 }
 
+// imageArchs are the architectures of the image's manifest list, as `make
+// image` builds it.
+var imageArchs = []string{"amd64", "arm64"}
+
+// imageConfig is what the test reads of `buildah inspect --type image`.
+type imageConfig struct {
+	FromImageDigest string `json:"FromImageDigest"`
+	OCIv1           struct {
+		Architecture string `json:"architecture"`
+		OS           string `json:"os"`
+		Config       struct {
+			User         string              `json:"User"`
+			ExposedPorts map[string]struct{} `json:"ExposedPorts"`
+			Entrypoint   []string            `json:"Entrypoint"`
+			Labels       map[string]string   `json:"Labels"`
+		} `json:"config"`
+		RootFS struct {
+			DiffIDs []string `json:"diff_ids"`
+		} `json:"rootfs"`
+	} `json:"OCIv1"`
+}
+
 // TestImageBuildsFromScratchAndServesMetricsAsNobody builds the image from
 // the Dockerfile with buildah, as `make image` does where buildah is the
-// builder, runs it with --demo and scrapes it, and reads the uid of the
-// process serving /metrics from /proc.
+// builder: one image per architecture and a manifest list over them. It
+// checks the list and each image's config, runs this machine's image with
+// --demo and scrapes it, and reads the uid of the process serving /metrics
+// from /proc.
 func TestImageBuildsFromScratchAndServesMetricsAsNobody(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("buildah --isolation chroot needs root here; `make test` runs as root in CI")
@@ -61,52 +87,28 @@ func TestImageBuildsFromScratchAndServesMetricsAsNobody(t *testing.T) {
 	})
 
 	// The context holds what `make image` sends: the Dockerfile, the
-	// .dockerignore and the static binary.
+	// .dockerignore, LICENSE, NOTICE and the static binaries of `make
+	// crossbuild`.
 	ctx := filepath.Join(dir, "context")
-	if err := os.MkdirAll(ctx, 0o755); err != nil {
-		t.Fatal(err)
+	for _, arch := range imageArchs {
+		bin := crossBinary(t, arch)
+		checkStatic(t, bin)
+		if err := os.MkdirAll(filepath.Join(ctx, ".build", "linux-"+arch), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		copyFile(t, bin, filepath.Join(ctx, ".build", "linux-"+arch, "aliyun_ecs_exporter"))
 	}
-	for _, f := range []string{"Dockerfile", ".dockerignore"} {
+	for _, f := range []string{"Dockerfile", ".dockerignore", "LICENSE", "NOTICE"} {
 		copyFile(t, repoPath(t, f), filepath.Join(ctx, f))
 	}
-	copyFile(t, binary, filepath.Join(ctx, "aliyun_ecs_exporter"))
-	checkStatic(t, binary)
-	const image = "localhost/aliyun_ecs_exporter:e2e"
-	b.run(t, "bud", "--isolation", "chroot", "--build-arg", "VERSION=e2e", "-t", image, ctx)
-
-	var cfg struct {
-		OCIv1 struct {
-			Config struct {
-				User         string              `json:"User"`
-				ExposedPorts map[string]struct{} `json:"ExposedPorts"`
-				Entrypoint   []string            `json:"Entrypoint"`
-				Labels       map[string]string   `json:"Labels"`
-			} `json:"config"`
-			RootFS struct {
-				DiffIDs []string `json:"diff_ids"`
-			} `json:"rootfs"`
-		} `json:"OCIv1"`
+	const list = "localhost/aliyun_ecs_exporter:e2e"
+	images := buildManifestList(t, b, ctx, list)
+	for _, arch := range imageArchs {
+		checkImageConfig(t, b, images[arch], arch)
 	}
-	if err := json.Unmarshal([]byte(b.run(t, "inspect", "--type", "image", image)), &cfg); err != nil {
-		t.Fatal(err)
-	}
-	c := cfg.OCIv1.Config
-	t.Logf("image config: User %q, ExposedPorts %v, Entrypoint %q, source %q, %d layer(s)",
-		c.User, c.ExposedPorts, c.Entrypoint, c.Labels["org.opencontainers.image.source"], len(cfg.OCIv1.RootFS.DiffIDs))
-	if c.User != "65534:65534" {
-		t.Errorf("image user %q, want 65534:65534", c.User)
-	}
-	if _, ok := c.ExposedPorts["9877/tcp"]; !ok {
-		t.Errorf("image exposes %v, want 9877/tcp", c.ExposedPorts)
-	}
-	if len(c.Entrypoint) != 1 || c.Entrypoint[0] != "/aliyun_ecs_exporter" {
-		t.Errorf("entrypoint %q", c.Entrypoint)
-	}
-	if !strings.HasPrefix(c.Labels["org.opencontainers.image.source"], "https://github.com/") {
-		t.Errorf("no OCI source label: %v", c.Labels)
-	}
-	if n := len(cfg.OCIv1.RootFS.DiffIDs); n != 1 {
-		t.Errorf("%d layers, want 1 (FROM scratch plus the binary)", n)
+	image := images[runtime.GOARCH]
+	if image == "" {
+		t.Fatalf("no image for this machine's architecture %s", runtime.GOARCH)
 	}
 
 	container := b.run(t, "from", "--name", "aliyun-ecs-e2e", image)
@@ -161,6 +163,86 @@ func TestImageBuildsFromScratchAndServesMetricsAsNobody(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// buildManifestList builds one image per architecture in imageArchs and
+// the manifest list over them, and checks that the list names each
+// platform once, pointing at that image. It returns the images by
+// architecture.
+func buildManifestList(t *testing.T, b buildah, ctx, list string) map[string]string {
+	t.Helper()
+	b.run(t, "manifest", "create", list)
+	images := map[string]string{}
+	for _, arch := range imageArchs {
+		images[arch] = list + "-linux-" + arch
+		b.run(t, "bud", "--isolation", "chroot", "--platform", "linux/"+arch, "--build-arg", "VERSION=e2e",
+			"-t", images[arch], ctx)
+		b.run(t, "manifest", "add", list, images[arch])
+	}
+	var manifest struct {
+		Manifests []struct {
+			Digest   string `json:"digest"`
+			Platform struct {
+				Architecture string `json:"architecture"`
+				OS           string `json:"os"`
+			} `json:"platform"`
+		} `json:"manifests"`
+	}
+	if err := json.Unmarshal([]byte(b.run(t, "manifest", "inspect", list)), &manifest); err != nil {
+		t.Fatal(err)
+	}
+	var platforms []string
+	for _, m := range manifest.Manifests {
+		platform := m.Platform.OS + "/" + m.Platform.Architecture
+		platforms = append(platforms, platform)
+		if want := inspectImage(t, b, images[m.Platform.Architecture]).FromImageDigest; m.Digest != want {
+			t.Errorf("manifest list: %s is %s, want the %s image %s", platform, m.Digest, m.Platform.Architecture, want)
+		}
+	}
+	slices.Sort(platforms)
+	t.Logf("manifest list %s: platforms %v", list, platforms)
+	if want := []string{"linux/amd64", "linux/arm64"}; !slices.Equal(platforms, want) {
+		t.Errorf("manifest list platforms %v, want %v", platforms, want)
+	}
+	return images
+}
+
+func inspectImage(t *testing.T, b buildah, image string) imageConfig {
+	t.Helper()
+	var cfg imageConfig
+	if err := json.Unmarshal([]byte(b.run(t, "inspect", "--type", "image", image)), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// checkImageConfig asserts the image runs the exporter as 65534 on arch,
+// exposes 9877 and is one layer on scratch.
+func checkImageConfig(t *testing.T, b buildah, image, arch string) {
+	t.Helper()
+	cfg := inspectImage(t, b, image)
+	c := cfg.OCIv1.Config
+	t.Logf("image %s config: %s/%s, User %q, ExposedPorts %v, Entrypoint %q, source %q, %d layer(s)",
+		image, cfg.OCIv1.OS, cfg.OCIv1.Architecture, c.User, c.ExposedPorts, c.Entrypoint,
+		c.Labels["org.opencontainers.image.source"], len(cfg.OCIv1.RootFS.DiffIDs))
+	if cfg.OCIv1.OS != "linux" || cfg.OCIv1.Architecture != arch {
+		t.Errorf("image %s is for %s/%s, want linux/%s", image, cfg.OCIv1.OS, cfg.OCIv1.Architecture, arch)
+	}
+	if c.User != "65534:65534" {
+		t.Errorf("image user %q, want 65534:65534", c.User)
+	}
+	if _, ok := c.ExposedPorts["9877/tcp"]; !ok {
+		t.Errorf("image exposes %v, want 9877/tcp", c.ExposedPorts)
+	}
+	if len(c.Entrypoint) != 1 || c.Entrypoint[0] != "/aliyun_ecs_exporter" {
+		t.Errorf("entrypoint %q", c.Entrypoint)
+	}
+	if !strings.HasPrefix(c.Labels["org.opencontainers.image.source"], "https://github.com/") {
+		t.Errorf("no OCI source label: %v", c.Labels)
+	}
+	if n := len(cfg.OCIv1.RootFS.DiffIDs); n != 1 {
+		t.Errorf("%d layers, want 1 (FROM scratch plus the binary, LICENSE and NOTICE)", n)
 	}
 }
 
