@@ -1,4 +1,4 @@
-package main
+package options
 
 // Fuzz targets for the flag values a user types: every checked flag, parsed
 // by kingpin as on the command line, and --aliyun.endpoint. `make fuzz` runs
@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"unicode"
-
-	"github.com/alecthomas/kingpin/v2"
 )
 
 // FuzzParseEndpoint: an accepted endpoint is http(s) with a host and nothing
@@ -64,21 +62,21 @@ func FuzzParseEndpoint(f *testing.F) {
 // accepted value must satisfy.
 var checkedFlags = []struct {
 	name string
-	ok   func(c *settings) bool
+	ok   func(o *Options) bool
 }{
-	{"aliyun.network", func(c *settings) bool { return c.network == "public" || c.network == "vpc" }},
-	{"aliyun.page-size", func(c *settings) bool { return c.pageSize >= 1 && c.pageSize <= 50 }},
-	{"aliyun.rate-limit", func(c *settings) bool {
-		return c.rateLimit >= 0 && !math.IsInf(c.rateLimit, 0) && !math.IsNaN(c.rateLimit)
+	{"aliyun.network", func(o *Options) bool { return o.Network == "public" || o.Network == "vpc" }},
+	{"aliyun.page-size", func(o *Options) bool { return o.PageSize >= 1 && o.PageSize <= 50 }},
+	{"aliyun.rate-limit", func(o *Options) bool {
+		return o.RateLimit >= 0 && !math.IsInf(o.RateLimit, 0) && !math.IsNaN(o.RateLimit)
 	}},
-	{"aliyun.max-inflight", func(c *settings) bool { return c.maxInflight >= 1 && c.maxInflight <= 1<<16 }},
-	{"aliyun.max-retries", func(c *settings) bool { return c.maxRetries >= 0 && c.maxRetries <= 100 }},
-	{"collector.timeout", func(c *settings) bool { return c.timeout > 0 }},
-	{"collector.timeout-offset", func(c *settings) bool { return c.offset >= 0 }},
-	{"collector.cache-ttl", func(c *settings) bool { return c.cacheTTL >= 0 }},
-	{"collector.max-staleness", func(c *settings) bool { return c.maxStaleness >= 0 }},
-	{"log.level", func(c *settings) bool { return slices.Contains([]string{"debug", "info", "warn", "error"}, c.logLevel) }},
-	{"log.format", func(c *settings) bool { return c.logFormat == "logfmt" || c.logFormat == "json" }},
+	{"aliyun.max-inflight", func(o *Options) bool { return o.MaxInflight >= 1 && o.MaxInflight <= 1<<16 }},
+	{"aliyun.max-retries", func(o *Options) bool { return o.MaxRetries >= 0 && o.MaxRetries <= 100 }},
+	{"collector.timeout", func(o *Options) bool { return o.Timeout > 0 }},
+	{"collector.timeout-offset", func(o *Options) bool { return o.TimeoutOffset >= 0 }},
+	{"collector.cache-ttl", func(o *Options) bool { return o.CacheTTL >= 0 }},
+	{"collector.max-staleness", func(o *Options) bool { return o.MaxStaleness >= 0 }},
+	{"log.level", func(o *Options) bool { return slices.Contains([]string{"debug", "info", "warn", "error"}, o.LogLevel) }},
+	{"log.format", func(o *Options) bool { return o.LogFormat == "logfmt" || o.LogFormat == "json" }},
 }
 
 // FuzzFlagValues gives any value to each checked flag through kingpin, as
@@ -92,65 +90,64 @@ func FuzzFlagValues(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, pick uint8, v string) {
 		fl := checkedFlags[int(pick)%len(checkedFlags)]
-		c, err := parseFlag(fl.name, v)
+		o, err := parseFlag(fl.name, v)
 		if err != nil {
 			if !strings.Contains(err.Error(), "--"+fl.name) {
 				t.Fatalf("--%s=%q: error %q does not name the flag", fl.name, v, err)
 			}
 			return
 		}
-		if !fl.ok(c) {
-			t.Fatalf("--%s=%q accepted out of range: %+v", fl.name, v, c)
+		if !fl.ok(o) {
+			t.Fatalf("--%s=%q accepted out of range: %+v", fl.name, v, o)
 		}
-		shown := flagString(t, fl.name, c)
-		c2, err := parseFlag(fl.name, shown)
+		shown := flagString(t, fl.name, o)
+		o2, err := parseFlag(fl.name, shown)
 		if err != nil {
 			t.Fatalf("--%s=%q accepted, shown as %q, which is refused: %v", fl.name, v, shown, err)
 		}
-		if again := flagString(t, fl.name, c2); again != shown {
+		if again := flagString(t, fl.name, o2); again != shown {
 			t.Fatalf("--%s=%q: shown as %q, re-read as %q", fl.name, v, shown, again)
 		}
 	})
 }
 
 // parseFlag parses one --name=value with the exporter's flag definitions.
-func parseFlag(name, value string) (*settings, error) {
-	var c settings
-	app := kingpin.New("fuzz", "")
+func parseFlag(name, value string) (*Options, error) {
+	var o Options
+	app := newApp(&o)
 	app.Terminate(nil)
 	app.UsageWriter(discard{})
 	app.ErrorWriter(discard{})
-	addFlags(app, &c)
 	_, err := app.Parse([]string{"--" + name + "=" + value})
-	return &c, err
+	return &o, err
 }
 
 // flagString is the flag's current value as kingpin shows it.
-func flagString(t *testing.T, name string, c *settings) string {
+func flagString(t *testing.T, name string, o *Options) string {
 	t.Helper()
 	switch name {
 	case "aliyun.network":
-		return c.network
+		return o.Network
 	case "aliyun.page-size":
-		return itoa(c.pageSize)
+		return itoa(o.PageSize)
 	case "aliyun.max-inflight":
-		return itoa(c.maxInflight)
+		return itoa(o.MaxInflight)
 	case "aliyun.max-retries":
-		return itoa(c.maxRetries)
+		return itoa(o.MaxRetries)
 	case "aliyun.rate-limit":
-		return (&checkedValue[float64]{dst: &c.rateLimit}).String()
+		return (&checkedValue[float64]{dst: &o.RateLimit}).String()
 	case "collector.timeout":
-		return c.timeout.String()
+		return o.Timeout.String()
 	case "collector.timeout-offset":
-		return c.offset.String()
+		return o.TimeoutOffset.String()
 	case "collector.cache-ttl":
-		return c.cacheTTL.String()
+		return o.CacheTTL.String()
 	case "collector.max-staleness":
-		return c.maxStaleness.String()
+		return o.MaxStaleness.String()
 	case "log.level":
-		return c.logLevel
+		return o.LogLevel
 	case "log.format":
-		return c.logFormat
+		return o.LogFormat
 	}
 	t.Fatalf("no String for %s", name)
 	return ""
