@@ -75,6 +75,9 @@ func discoverRegions(ctx context.Context, lister regionLister, zoneFlag []string
 	if err != nil {
 		return nil, nil, fmt.Errorf("--aliyun.region=all: DescribeRegions failed: %w", err)
 	}
+	if err := checkRegionIDs(regions); err != nil {
+		return nil, nil, fmt.Errorf("--aliyun.region=all: %w", err)
+	}
 	zones, err := aliyun.AssignZones(zoneFlag, regions)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--aliyun.zone: %w", err)

@@ -150,6 +150,8 @@ func TestRegionDiscoveryAssignsTheZonesOnce(t *testing.T) {
 	}{
 		{lister{err: errors.New("boom")}, nil, "--aliyun.region=all: DescribeRegions failed: boom"},
 		{lister{regions: []string{"cn-hangzhou"}}, []string{"eu-central-1a"}, "--aliyun.zone: "},
+		{lister{regions: []string{"cn-hangzhou", "<img src=x>"}}, nil, `--aliyun.region=all: DescribeRegions returned "<img src=x>", which is not a region ID`},
+		{lister{regions: []string{"cn-hangzhou", ""}}, nil, `--aliyun.region=all: DescribeRegions returned "", which is not a region ID`},
 	} {
 		if _, _, err := discoverRegions(context.Background(), tc.lister, tc.zones); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("discoverRegions: %v, want %q", err, tc.want)

@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/config"
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 )
@@ -19,6 +21,17 @@ const rediscoverEvery = time.Hour
 
 // rediscoverTimeout bounds one DescribeRegions call of the rediscovery.
 const rediscoverTimeout = time.Minute
+
+// checkRegionIDs holds the regions DescribeRegions lists to the check
+// --aliyun.region passes: they become labels, log values and links.
+func checkRegionIDs(regions []string) error {
+	for _, r := range regions {
+		if !config.ValidRegion(r) {
+			return fmt.Errorf("DescribeRegions returned %q, which is not a region ID such as cn-hangzhou", r)
+		}
+	}
+	return nil
+}
 
 // regionLister lists the regions an account can use: aliyun.Client.
 type regionLister interface {
@@ -75,6 +88,10 @@ func (r rediscovery) once(ctx context.Context) {
 	regions, err := r.lister.Regions(ctx, bootstrapRegion)
 	if err != nil {
 		level.Warn(r.logger).Log("msg", "re-discovering regions failed; keeping the current ones", "code", aliyun.ErrorCode(err), "err", err)
+		return
+	}
+	if err := checkRegionIDs(regions); err != nil {
+		level.Warn(r.logger).Log("msg", "re-discovering regions failed; keeping the current ones", "err", err)
 		return
 	}
 	if old := r.target.Regions(); !slices.Equal(old, regions) {

@@ -49,11 +49,12 @@ func (r *recordingTarget) SetRegions(regions []string) {
 	r.sets = append(r.sets, r.regions)
 }
 
-func TestRediscoveryFollowsTheRegionsAndKeepsThemWhenListingFails(t *testing.T) {
+func TestRediscoveryFollowsTheRegionsAndKeepsThemWhenListingFailsOrIsNotRegionIDs(t *testing.T) {
 	l := &scriptedLister{answers: []lister{
 		{regions: []string{"cn-hangzhou"}},
 		{regions: []string{"cn-hangzhou", "eu-central-1"}},
 		{err: errors.New("DescribeRegions: connection reset")},
+		{regions: []string{"cn-hangzhou", "eu-central-1", "us-west-1\n"}},
 		{regions: []string{"cn-hangzhou", "eu-central-1", "us-west-1"}},
 	}}
 	target := &recordingTarget{regions: []string{"cn-hangzhou"}}
@@ -76,7 +77,10 @@ func TestRediscoveryFollowsTheRegionsAndKeepsThemWhenListingFails(t *testing.T) 
 	if want := [][]string{{"cn-hangzhou", "eu-central-1"}, want}; !slices.EqualFunc(target.sets, want, slices.Equal) {
 		t.Errorf("SetRegions calls %v, want %v", target.sets, want)
 	}
-	for _, line := range []string{"re-discovering regions failed; keeping the current ones", "regions=cn-hangzhou,eu-central-1,us-west-1"} {
+	for _, line := range []string{
+		"re-discovering regions failed; keeping the current ones", `err="DescribeRegions returned \"us-west-1\\n\", which is not a region ID`,
+		"regions=cn-hangzhou,eu-central-1,us-west-1",
+	} {
 		if !strings.Contains(logs.String(), line) {
 			t.Errorf("the log lacks %q:\n%s", line, logs)
 		}

@@ -155,9 +155,28 @@ func (o *Options) setRegions() error {
 		o.AllRegions = true
 		return nil
 	}
+	if err := checkRegions(regions); err != nil {
+		return err
+	}
 	o.Regions = slices.Clone(regions)
 	if len(o.Regions) == 0 && o.Demo {
 		o.Regions = demoRegions()
+	}
+	return nil
+}
+
+// checkRegions refuses a region given twice (it would be swept twice, and
+// every series doubled) and anything but a region ID, as --config.file does.
+func checkRegions(regions []string) error {
+	seen := map[string]bool{}
+	for _, r := range regions {
+		if !config.ValidRegion(r) {
+			return fmt.Errorf("--aliyun.region=%q: must be a region ID such as cn-hangzhou (lower-case letters, digits and dashes), or 'all'", r)
+		}
+		if seen[r] {
+			return fmt.Errorf("--aliyun.region=%s: given twice; give each region once", r)
+		}
+		seen[r] = true
 	}
 	return nil
 }
