@@ -10,6 +10,7 @@ package options
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -191,9 +192,17 @@ func demoRegions() []string {
 	return regions
 }
 
+// metricsPath is what --web.telemetry-path accepts: names of URL-safe
+// characters, each after a /. That leaves out what ServeMux would read as
+// a pattern (wildcards {x}, a subtree's trailing /, spaces, a method or
+// host), a query or fragment that no request path can match, and
+// escapes.
+var metricsPath = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+$`)
+
 func (o *Options) checkMetricsPath() error {
-	if p := o.MetricsPath; len(p) == 0 || p[0] != '/' || p == "/" {
-		return fmt.Errorf("--web.telemetry-path=%q: must start with / and not be / itself, e.g. /metrics", p)
+	p := o.MetricsPath
+	if !metricsPath.MatchString(p) || p == "/probe" || slices.ContainsFunc(strings.Split(p, "/"), func(s string) bool { return s == "." || s == ".." }) {
+		return fmt.Errorf("--web.telemetry-path=%q: must be a path such as /metrics or /ecs/metrics: names of letters, digits, '.', '_', '~' and '-', each after a /, not / itself or /probe", p)
 	}
 	return nil
 }
