@@ -80,7 +80,7 @@ func TestTheLandingPageLinksTheMetricsTheRegionsAndAProbe(t *testing.T) {
 	}
 	for _, want := range []string{
 		`href="/fleet"`, "Regions: cn-hangzhou, cn-shanghai, eu-central-1, us-west-1",
-		`href="/probe?region=cn-hangzhou&account=default"`, "Probe default in cn-hangzhou",
+		`href="/probe?region=cn-hangzhou&amp;account=default"`, "Probe default in cn-hangzhou",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the landing page lacks %q:\n%s", want, page)

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"html"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -13,9 +14,11 @@ import (
 )
 
 // landingConfig is the landing page: a link to the metrics, the default
-// account's regions, and one example probe per account.
+// account's regions, and one example probe per account. exporter-toolkit
+// renders it with text/template, which escapes nothing, so every value is
+// escaped here: query values for the URL, then HTML for the page.
 func landingConfig(metricsPath string, def *defaultAccount, accounts map[string]*collector.Account) web.LandingConfig {
-	links := []web.LandingLinks{{Address: metricsPath, Text: "Metrics"}}
+	links := []web.LandingLinks{{Address: html.EscapeString(metricsPath), Text: "Metrics"}}
 	var extra strings.Builder
 	if def != nil {
 		regions := def.exp.Regions()
@@ -31,8 +34,11 @@ func landingConfig(metricsPath string, def *defaultAccount, accounts map[string]
 		if len(regions) == 0 {
 			continue
 		}
-		addr := "/probe?region=" + regions[0] + "&account=" + n
-		links = append(links, web.LandingLinks{Address: addr, Text: "Probe " + n + " in " + regions[0]})
+		addr := "/probe?region=" + url.QueryEscape(regions[0]) + "&account=" + url.QueryEscape(n)
+		links = append(links, web.LandingLinks{
+			Address: html.EscapeString(addr),
+			Text:    html.EscapeString("Probe " + n + " in " + regions[0]),
+		})
 	}
 	return web.LandingConfig{
 		Name:        options.Name,
