@@ -124,7 +124,7 @@ func (o *Options) validate(getenv func(string) string) error {
 	for _, check := range []func() error{
 		o.checkConfigCheck, o.setRegions, o.checkMetricsPath, o.setEndpoint,
 		func() error { return checkDebug(getenv) }, func() error { return o.checkEnvCredential(getenv) },
-		o.loadConfig, o.setZones,
+		o.loadConfig, o.setZones, o.checkWebConfig,
 	} {
 		if err := check(); err != nil {
 			return err
@@ -238,6 +238,17 @@ func (o *Options) setZones() error {
 		return fmt.Errorf("--aliyun.zone: %w", err)
 	}
 	o.RegionZones = zones
+	return nil
+}
+
+// checkWebConfig reads --web.config.file as exporter-toolkit will, so that
+// a mistake in it stops the start-up naming the flag, before anything
+// listens.
+func (o *Options) checkWebConfig() error {
+	path := *o.Web.WebConfigFile
+	if err := web.Validate(path); err != nil {
+		return fmt.Errorf("--web.config.file=%s: %w", path, err)
+	}
 	return nil
 }
 
