@@ -32,5 +32,5 @@ func run(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return app.Run(ctx, opts, os.Stdout)
+	return app.Run(ctx, opts, os.Stdout, os.Stderr)
 }

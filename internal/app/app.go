@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -103,13 +102,15 @@ func (a *App) endpoint() *url.URL {
 
 // Run runs the exporter until ctx is done (main ends it on SIGINT or
 // SIGTERM), then lets the scrapes in flight finish and closes the App.
-// With --config.check it only checks the file and reports to stdout.
-func Run(ctx context.Context, opts *options.Options, stdout io.Writer) error {
+// It logs to stderr. With --config.check it only checks the file and
+// reports to stdout.
+func Run(ctx context.Context, opts *options.Options, stdout, stderr io.Writer) error {
 	if opts.ConfigCheck {
 		return CheckConfig(opts, stdout)
 	}
-	logger, slogger := newLogger(os.Stderr, opts.LogFormat, opts.LogLevel)
+	logger, slogger := newLogger(stderr, opts.LogFormat, opts.LogLevel)
 	level.Info(logger).Log("msg", "starting "+options.Name, "version", version.Info(), "build_context", version.BuildContext())
+	defer ignoreHangups(logger)()
 	a, err := New(ctx, opts, logger)
 	if err != nil {
 		return err
