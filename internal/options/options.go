@@ -212,6 +212,9 @@ func (o *Options) setEndpoint() error {
 	if o.flags.endpoint == "" {
 		return nil
 	}
+	if o.Network == "vpc" {
+		return fmt.Errorf("--aliyun.endpoint and --aliyun.network=vpc: the endpoint replaces the SDK's VPC endpoints, so give one or the other")
+	}
 	u, err := parseEndpoint(o.flags.endpoint)
 	o.Endpoint = u
 	return err

@@ -31,6 +31,7 @@ func TestBadFlagsFailWithAMessageNamingTheFlagAndWhatItAccepts(t *testing.T) {
 		{[]string{region, "--aliyun.endpoint=127.0.0.1:8080"}, []string{"--aliyun.endpoint", "http://"}},
 		{[]string{region, "--aliyun.endpoint=ftp://127.0.0.1"}, []string{"--aliyun.endpoint", "http://"}},
 		{[]string{region, "--aliyun.endpoint=http://127.0.0.1:8080/api"}, []string{"--aliyun.endpoint"}},
+		{[]string{region, "--aliyun.endpoint=https://ecs-vpc.cn-hangzhou.aliyuncs.com", "--aliyun.network=vpc"}, []string{"--aliyun.endpoint", "--aliyun.network=vpc", "one or the other"}},
 		{[]string{region, "--aliyun.zone=eu-central-1a"}, []string{"--aliyun.zone", "eu-central-1a", "cn-hangzhou"}},
 		{[]string{"--demo", "--aliyun.zone=cn-beijing-a"}, []string{"--aliyun.zone", "cn-beijing-a", "cn-hangzhou"}},
 		{[]string{region, "--web.telemetry-path=metrics"}, []string{"--web.telemetry-path"}},
