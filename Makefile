@@ -86,6 +86,7 @@ FUZZ_TARGETS := ./aliyun:FuzzDecodeStatusPage ./aliyun:FuzzResponseHandling \
                 ./internal/simulator:FuzzParseV3Authorization ./internal/simulator:FuzzCanonicalQuery \
                 ./internal/simulator:FuzzServeUnsigned ./internal/simulator:FuzzServeSigned \
                 ./collector:FuzzScrapeTimeout ./internal/options:FuzzParseEndpoint ./internal/options:FuzzFlagValues \
+                ./internal/options:FuzzParse \
                 ./internal/config:FuzzParse
 
 fuzz:

@@ -6,11 +6,15 @@ package options
 
 import (
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/config"
 )
 
 // FuzzParseEndpoint: an accepted endpoint is http(s) with a host and nothing
@@ -158,3 +162,53 @@ func itoa(n int) string { return (&checkedValue[int]{dst: &n}).String() }
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// parsedFlags are the flags FuzzParse gives any value to: every flag whose
+// value Parse checks, but the two that name files to read.
+var parsedFlags = []string{
+	"aliyun.region", "aliyun.zone", "aliyun.endpoint", "aliyun.network", "aliyun.page-size",
+	"aliyun.rate-limit", "aliyun.max-inflight", "aliyun.max-retries", "collector.timeout",
+	"collector.timeout-offset", "collector.cache-ttl", "collector.max-staleness",
+	"collector.info.refresh", "collector.info.tags", "web.telemetry-path", "log.level", "log.format",
+}
+
+// FuzzParse gives any value to one flag, beside --aliyun.region=cn-hangzhou,
+// through the whole of Parse: it never panics; a refusal names the flag;
+// and what it accepts is safe downstream: the metrics path goes on a
+// ServeMux beside /probe and / without a panic and serves only itself, the
+// regions are region IDs, the endpoint is http(s).
+func FuzzParse(f *testing.F) {
+	for _, v := range []string{"", "all", "cn-hangzhou", "cn hangzhou", "<b>", "/probe", "/a b", "/m{", "/{x}", "/metrics?x=1", "/metrics/", "/x/../y", "http://127.0.0.1:1", "cn-hangzhou-h", "a,b", "\n", "30s"} {
+		f.Add(uint8(0), v)
+	}
+	f.Fuzz(func(t *testing.T, pick uint8, v string) {
+		name := parsedFlags[int(pick)%len(parsedFlags)]
+		o, err := Parse([]string{"--aliyun.region=cn-hangzhou", "--" + name + "=" + v}, noEnv)
+		if err != nil {
+			if !strings.Contains(err.Error(), "--"+name) {
+				t.Fatalf("--%s=%q: error %q does not name the flag", name, v, err)
+			}
+			return
+		}
+		mux := http.NewServeMux()
+		metrics := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+		mux.Handle(o.MetricsPath, metrics)
+		mux.Handle("/probe", http.NotFoundHandler())
+		mux.Handle("/", http.NotFoundHandler())
+		for path, want := range map[string]int{o.MetricsPath: http.StatusTeapot, o.MetricsPath + "/x": http.StatusNotFound, "/x" + o.MetricsPath: http.StatusNotFound} {
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, &http.Request{Method: http.MethodGet, URL: &url.URL{Path: path}})
+			if rec.Code != want {
+				t.Fatalf("--web.telemetry-path=%q accepted, and GET %q answers %d, want %d", o.MetricsPath, path, rec.Code, want)
+			}
+		}
+		for _, r := range o.Regions {
+			if !config.ValidRegion(r) {
+				t.Fatalf("--%s=%q accepted region %q", name, v, r)
+			}
+		}
+		if o.Endpoint != nil && o.Endpoint.Scheme != "http" && o.Endpoint.Scheme != "https" {
+			t.Fatalf("--%s=%q accepted endpoint %v", name, v, o.Endpoint)
+		}
+	})
+}
