@@ -111,7 +111,8 @@ FUZZ_TARGETS := ./aliyun:FuzzDecodeStatusPage ./aliyun:FuzzResponseHandling \
                 ./aliyun:FuzzZoneRegion ./aliyun:FuzzAssignZones \
                 ./internal/simulator:FuzzParseV3Authorization ./internal/simulator:FuzzCanonicalQuery \
                 ./internal/simulator:FuzzServeUnsigned ./internal/simulator:FuzzServeSigned \
-                ./collector:FuzzScrapeTimeout .:FuzzParseEndpoint .:FuzzFlagValues \
+                ./collector:FuzzScrapeTimeout ./internal/options:FuzzParseEndpoint ./internal/options:FuzzFlagValues \
+                ./internal/options:FuzzParse \
                 ./internal/config:FuzzParse
 
 fuzz:

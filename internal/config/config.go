@@ -94,7 +94,7 @@ func (a Account) check() error {
 	}
 	seen := map[string]bool{}
 	for _, r := range a.Regions {
-		if !regionName.MatchString(r) {
+		if !ValidRegion(r) {
 			return fmt.Errorf("regions: %q is not a region ID such as cn-hangzhou", r)
 		}
 		if seen[r] {
@@ -116,6 +116,11 @@ func (a Account) check() error {
 	}
 	return nil
 }
+
+// ValidRegion says whether r is a region ID such as cn-hangzhou: lower-case
+// letters, digits and dashes, 2 to 63 of them. --aliyun.region and the
+// regions DescribeRegions lists are held to it too.
+func ValidRegion(r string) bool { return regionName.MatchString(r) }
 
 // Names returns the account names, sorted.
 func (f *File) Names() []string {

@@ -1,0 +1,155 @@
+package options
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// noEnv is an empty environment.
+func noEnv(string) string { return "" }
+
+func TestBadFlagsFailWithAMessageNamingTheFlagAndWhatItAccepts(t *testing.T) {
+	region := "--aliyun.region=cn-hangzhou"
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{"--aliyun.region", "--demo"}},
+		{[]string{region, "--aliyun.page-size=0"}, []string{"--aliyun.page-size", "1 to 50"}},
+		{[]string{region, "--aliyun.page-size=51"}, []string{"--aliyun.page-size", "1 to 50"}},
+		{[]string{region, "--aliyun.network=intranet"}, []string{"--aliyun.network", "public, vpc"}},
+		{[]string{region, "--aliyun.rate-limit=-1"}, []string{"--aliyun.rate-limit", "0 or more"}},
+		{[]string{region, "--aliyun.rate-limit=fast"}, []string{"--aliyun.rate-limit", "0 or more"}},
+		{[]string{region, "--aliyun.max-inflight=0"}, []string{"--aliyun.max-inflight"}},
+		{[]string{region, "--aliyun.max-retries=-1"}, []string{"--aliyun.max-retries"}},
+		{[]string{region, "--collector.timeout=0s"}, []string{"--collector.timeout", "above 0"}},
+		{[]string{region, "--collector.timeout-offset=soon"}, []string{"--collector.timeout-offset", "duration"}},
+		{[]string{region, "--collector.cache-ttl=-5s"}, []string{"--collector.cache-ttl", "0 or more"}},
+		{[]string{region, "--log.level=loud"}, []string{"--log.level", "debug, info, warn, error"}},
+		{[]string{region, "--log.format=xml"}, []string{"--log.format", "logfmt, json"}},
+		{[]string{region, "--aliyun.endpoint=127.0.0.1:8080"}, []string{"--aliyun.endpoint", "http://"}},
+		{[]string{region, "--aliyun.endpoint=ftp://127.0.0.1"}, []string{"--aliyun.endpoint", "http://"}},
+		{[]string{region, "--aliyun.endpoint=http://127.0.0.1:8080/api"}, []string{"--aliyun.endpoint"}},
+		{[]string{region, "--aliyun.endpoint=https://ecs-vpc.cn-hangzhou.aliyuncs.com", "--aliyun.network=vpc"}, []string{"--aliyun.endpoint", "--aliyun.network=vpc", "one or the other"}},
+		{[]string{region, "--aliyun.zone=eu-central-1a"}, []string{"--aliyun.zone", "eu-central-1a", "cn-hangzhou"}},
+		{[]string{"--demo", "--aliyun.zone=cn-beijing-a"}, []string{"--aliyun.zone", "cn-beijing-a", "cn-hangzhou"}},
+		{[]string{region, "--web.telemetry-path=metrics"}, []string{"--web.telemetry-path"}},
+		{[]string{region, "--web.telemetry-path=/"}, []string{`--web.telemetry-path="/"`, "such as /metrics"}},
+		{[]string{region, "--web.telemetry-path=/probe"}, []string{`--web.telemetry-path="/probe"`, "not / itself or /probe"}},
+		{[]string{region, "--web.telemetry-path=/a b"}, []string{`--web.telemetry-path="/a b"`, "such as /metrics"}},
+		{[]string{region, "--web.telemetry-path=/m{"}, []string{`--web.telemetry-path="/m{"`, "such as /metrics"}},
+		{[]string{region, "--web.telemetry-path=/{x}"}, []string{`--web.telemetry-path="/{x}"`, "such as /metrics"}},
+		{[]string{region, "--web.telemetry-path=/metrics?x=1"}, []string{"--web.telemetry-path", "such as /metrics"}},
+		{[]string{region, "--web.telemetry-path=/metrics#top"}, []string{"--web.telemetry-path", "such as /metrics"}},
+		{[]string{region, "--web.telemetry-path=//metrics"}, []string{"--web.telemetry-path", "such as /metrics"}},
+		{[]string{region, "--web.telemetry-path=/x/../metrics"}, []string{"--web.telemetry-path", "such as /metrics"}},
+		{[]string{region, "--web.telemetry-path=/m%20"}, []string{"--web.telemetry-path", "such as /metrics"}},
+		{[]string{region, "--web.telemetry-path=/metrics/"}, []string{"--web.telemetry-path", "such as /metrics"}},
+		{[]string{"--aliyun.region=all", region}, []string{"--aliyun.region=all", "alone"}},
+		{[]string{region, "--aliyun.region=eu-central-1", region}, []string{"--aliyun.region=cn-hangzhou", "twice"}},
+		{[]string{"--aliyun.region="}, []string{`--aliyun.region=""`, "region ID such as cn-hangzhou"}},
+		{[]string{"--aliyun.region=cn hangzhou"}, []string{`--aliyun.region="cn hangzhou"`, "region ID"}},
+		{[]string{`--aliyun.region="cn-hangzhou"`}, []string{`--aliyun.region="\"cn-hangzhou\""`, "region ID"}},
+		{[]string{`--aliyun.region=cn-hangzhou\`}, []string{"--aliyun.region", "region ID"}},
+		{[]string{"--aliyun.region=cn-hangzhou\n"}, []string{`--aliyun.region="cn-hangzhou\n"`, "region ID"}},
+		{[]string{"--aliyun.region=<b>x</b>"}, []string{"--aliyun.region", "region ID"}},
+		{[]string{"--demo", "--aliyun.region=Cn-Hangzhou"}, []string{"--aliyun.region", "region ID"}},
+		{[]string{"--aliyun.region=all", "--demo"}, []string{"--aliyun.region=all", "--demo"}},
+		{[]string{region, "--collector.info.tags=cost-center,cost_center"}, []string{"--collector.info.tags", "tag_<key>"}},
+		{[]string{region, "--collector.info.refresh=0s"}, []string{"--collector.info.refresh"}},
+		{[]string{"--config.check"}, []string{"--config.check", "--config.file"}},
+		{[]string{"--config.file=../config/testdata/bad-unknown-key.yml"}, []string{"--config.file", "field region not found"}},
+		{[]string{"--config.file=../config/testdata/does-not-exist.yml", "--config.check"}, []string{"--config.file", "no such file"}},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, err := Parse(tc.args, noEnv)
+			if err == nil {
+				t.Fatal("Parse accepted it")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestDebugNamingTheSDKIsRefusedWithTheReason(t *testing.T) {
+	for _, debug := range []string{"dara", "sdk,tea", "dara,sdk,tea"} {
+		_, err := Parse([]string{"--demo"}, func(k string) string {
+			if k == "DEBUG" {
+				return debug
+			}
+			return ""
+		})
+		if err == nil || !strings.Contains(err.Error(), "unset DEBUG") {
+			t.Errorf("DEBUG=%s: %v, want a refusal that says to unset DEBUG", debug, err)
+		}
+	}
+}
+
+func TestParseWorksOutWhatTheFlagsImply(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		check func(t *testing.T, o *Options)
+	}{
+		{"the demo exports its own regions", []string{"--demo"}, func(t *testing.T, o *Options) {
+			if !slices.Equal(o.Regions, []string{"cn-hangzhou", "cn-shanghai", "eu-central-1", "us-west-1"}) || !o.HasDefaultAccount() {
+				t.Errorf("regions %v", o.Regions)
+			}
+		}},
+		{"the demo exports only the regions given", []string{"--demo", "--aliyun.region=us-west-1"}, func(t *testing.T, o *Options) {
+			if !slices.Equal(o.Regions, []string{"us-west-1"}) {
+				t.Errorf("regions %v", o.Regions)
+			}
+		}},
+		{"all regions leaves the regions and zones to discovery", []string{"--aliyun.region=all", "--aliyun.zone=cn-beijing-a"}, func(t *testing.T, o *Options) {
+			if !o.AllRegions || o.Regions != nil || o.RegionZones != nil || !o.HasDefaultAccount() {
+				t.Errorf("AllRegions %v, regions %v, zones %v", o.AllRegions, o.Regions, o.RegionZones)
+			}
+		}},
+		{"zones are assigned to their regions", []string{"--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1", "--aliyun.zone=eu-central-1a", "--aliyun.zone=cn-hangzhou-h"}, func(t *testing.T, o *Options) {
+			if got := o.RegionZones; len(got) != 2 || got["eu-central-1"][0] != "eu-central-1a" || got["cn-hangzhou"][0] != "cn-hangzhou-h" {
+				t.Errorf("zones %v", got)
+			}
+		}},
+		{"the endpoint is parsed", []string{"--aliyun.region=cn-hangzhou", "--aliyun.endpoint=http://127.0.0.1:8080"}, func(t *testing.T, o *Options) {
+			if o.Endpoint == nil || o.Endpoint.Host != "127.0.0.1:8080" {
+				t.Errorf("endpoint %v", o.Endpoint)
+			}
+		}},
+		{"no endpoint means the SDK's", []string{"--aliyun.region=cn-hangzhou"}, func(t *testing.T, o *Options) {
+			if o.Endpoint != nil || o.Network != "public" || o.MetricsPath != "/metrics" || o.Web == nil {
+				t.Errorf("endpoint %v, network %q, path %q", o.Endpoint, o.Network, o.MetricsPath)
+			}
+		}},
+		{"the config file alone serves only /probe", []string{"--config.file=../config/testdata/good.yml", "--aliyun.zone=cn-hangzhou-h"}, func(t *testing.T, o *Options) {
+			if o.HasDefaultAccount() || o.Accounts == nil || !slices.Equal(o.Accounts.Names(), []string{"audit", "chain", "prod"}) {
+				t.Errorf("default account %v, accounts %v", o.HasDefaultAccount(), o.Accounts)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := Parse(tc.args, noEnv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, o)
+		})
+	}
+}
+
+func TestParseEndpointKeepsSchemeAndHost(t *testing.T) {
+	for _, s := range []string{"http://127.0.0.1:8080", "https://ecs-vpc.cn-hangzhou.aliyuncs.com/"} {
+		u, err := parseEndpoint(s)
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			t.Errorf("%s: parsed as %+v", s, u)
+		}
+	}
+}
