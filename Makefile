@@ -85,7 +85,7 @@ FUZZ_TARGETS := ./aliyun:FuzzDecodeStatusPage ./aliyun:FuzzResponseHandling \
                 ./aliyun:FuzzZoneRegion ./aliyun:FuzzAssignZones \
                 ./internal/simulator:FuzzParseV3Authorization ./internal/simulator:FuzzCanonicalQuery \
                 ./internal/simulator:FuzzServeUnsigned ./internal/simulator:FuzzServeSigned \
-                ./collector:FuzzScrapeTimeout .:FuzzParseEndpoint .:FuzzFlagValues \
+                ./internal/handler:FuzzScrapeTimeout .:FuzzParseEndpoint .:FuzzFlagValues \
                 ./internal/config:FuzzParse
 
 fuzz:

@@ -10,9 +10,10 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/config"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/common/version"
@@ -154,8 +155,8 @@ func credentialSource(c config.Credentials) aliyun.CredentialSource {
 
 // probeAccounts builds /probe's accounts: the default one (if any) and every
 // account of the config file, each with its own client.
-func probeAccounts(s *settings, f *config.File, def *defaultAccount, obs aliyun.Observer, logger log.Logger) (map[string]*collector.Account, func(), error) {
-	accounts := map[string]*collector.Account{}
+func probeAccounts(s *settings, f *config.File, def *defaultAccount, obs aliyun.Observer, logger log.Logger) (map[string]*handler.Account, func(), error) {
+	accounts := map[string]*handler.Account{}
 	var clients []*aliyun.Client
 	closeAll := func() {
 		for _, c := range clients {
@@ -164,7 +165,7 @@ func probeAccounts(s *settings, f *config.File, def *defaultAccount, obs aliyun.
 	}
 	if def != nil {
 		opts := collectorOptions(s, nil, def.client, logger)
-		accounts[collector.DefaultAccount] = &collector.Account{Source: def.client, Regions: def.exp.Regions, Options: opts}
+		accounts[handler.DefaultAccount] = &handler.Account{Source: def.client, Regions: def.exp.Regions, Options: opts}
 	}
 	if f == nil {
 		return accounts, closeAll, nil
@@ -191,13 +192,13 @@ func probeAccounts(s *settings, f *config.File, def *defaultAccount, obs aliyun.
 		}
 		clients = append(clients, client)
 		regions := slices.Clone(a.Regions)
-		accounts[name] = &collector.Account{Source: client, Regions: func() []string { return regions }, Options: collectorOptions(s, nil, client, logger)}
+		accounts[name] = &handler.Account{Source: client, Regions: func() []string { return regions }, Options: collectorOptions(s, nil, client, logger)}
 		level.Info(logger).Log("msg", "probe account", "account", name, "regions", strings.Join(regions, ","), "credentials", credentialType(cred))
 	}
 	return accounts, closeAll, nil
 }
 
-func landingConfig(s *settings, def *defaultAccount, accounts map[string]*collector.Account) web.LandingConfig {
+func landingConfig(s *settings, def *defaultAccount, accounts map[string]*handler.Account) web.LandingConfig {
 	links := []web.LandingLinks{{Address: s.metricsPath, Text: "Metrics"}}
 	var extra strings.Builder
 	if def != nil {

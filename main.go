@@ -16,6 +16,7 @@ import (
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/config"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -92,8 +93,8 @@ func run(args []string) error {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		requests,
 	)
-	hopts := collector.HandlerOpts{Timeout: cfg.timeout, Offset: cfg.offset, Logger: logger}
-	prober := collector.NewProber(accounts, hopts)
+	hopts := handler.Options{Timeout: cfg.timeout, Offset: cfg.offset, Logger: logger}
+	prober := handler.NewProber(accounts, hopts)
 	defer prober.Close()
 
 	mux := http.NewServeMux()
@@ -101,7 +102,7 @@ func run(args []string) error {
 	if def != nil {
 		reg.MustRegister(def.exp)
 		hopts.Gatherer = reg
-		metrics = collector.Handler(def.exp, hopts)
+		metrics = handler.Metrics(def.exp, hopts)
 	}
 	mux.Handle(cfg.metricsPath, promhttp.InstrumentMetricHandler(reg, metrics))
 	mux.Handle("/probe", prober)

@@ -1,4 +1,4 @@
-package collector_test
+package handler_test
 
 // The fault suite: the whole exporter (the real aliyun.Client and vendor SDK,
 // the Exporter, the /metrics Handler) against internal/simulator, with three
@@ -9,7 +9,7 @@ package collector_test
 //
 // Every case logs one row of the table reported with issue 5; run
 //
-//	go test -run 'TestFaultSuite' -v ./collector | grep '| '
+//	go test -run 'TestFaultSuite' -v ./internal/handler | grep '| '
 //
 // to print it.
 
@@ -33,8 +33,9 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -408,7 +409,7 @@ func runFaultCaseBody(t *testing.T, tc faultCase, regions []string, fleets map[s
 	reg.MustRegister(requests, exp)
 
 	var panics atomic.Int64
-	handler := collector.Handler(exp, collector.HandlerOpts{Timeout: 10 * time.Second, Offset: 500 * time.Millisecond, Gatherer: reg, Logger: logger})
+	h := handler.Metrics(exp, handler.Options{Timeout: 10 * time.Second, Offset: 500 * time.Millisecond, Gatherer: reg, Logger: logger})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
@@ -416,7 +417,7 @@ func runFaultCaseBody(t *testing.T, tc faultCase, regions []string, fleets map[s
 				panic(v)
 			}
 		}()
-		handler.ServeHTTP(w, r)
+		h.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
 	hc := &http.Client{Transport: &http.Transport{Proxy: nil}}
