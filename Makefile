@@ -111,7 +111,7 @@ FUZZ_TARGETS := ./aliyun:FuzzDecodeStatusPage ./aliyun:FuzzResponseHandling \
                 ./aliyun:FuzzZoneRegion ./aliyun:FuzzAssignZones \
                 ./internal/simulator:FuzzParseV3Authorization ./internal/simulator:FuzzCanonicalQuery \
                 ./internal/simulator:FuzzServeUnsigned ./internal/simulator:FuzzServeSigned \
-                ./collector:FuzzScrapeTimeout ./internal/options:FuzzParseEndpoint ./internal/options:FuzzFlagValues \
+                ./internal/handler:FuzzScrapeTimeout ./internal/options:FuzzParseEndpoint ./internal/options:FuzzFlagValues \
                 ./internal/options:FuzzParse \
                 ./internal/config:FuzzParse
 

@@ -74,19 +74,19 @@ ecs_instance_info{instance_charge_type="PrePaid",instance_id="i-b",instance_name
 	}
 }
 
-func TestHandlerWritesTheSameInfoSeriesAsTheCollector(t *testing.T) {
+func TestWrittenInfoSeriesAreTheCollectedOnes(t *testing.T) {
 	e := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"}, Info: InfoOptions{
 		Source: awkwardInfos(), Refresh: time.Hour, Tags: []string{"team", "cost-center"},
 	}})
 	defer e.Close()
 	waitForInfo(t, e, 2)
-	got := handlerFamilies(t, e)["ecs_instance_info"]
+	got := writtenFamilies(t, e)["ecs_instance_info"]
 	want := collectorFamily(t, e, "ecs_instance_info")
 	if got == nil || want == nil {
-		t.Fatalf("info family missing: handler %v, collector %v", got != nil, want != nil)
+		t.Fatalf("info family missing: written %v, collected %v", got != nil, want != nil)
 	}
 	if g, w := seriesLines(got), seriesLines(want); strings.Join(g, "\n") != strings.Join(w, "\n") || got.GetHelp() != want.GetHelp() {
-		t.Errorf("handler:\n%s\ncollector:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+		t.Errorf("written:\n%s\ncollected:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
 	}
 }
 

@@ -19,14 +19,14 @@ var _ prometheus.Collector = (*RequestMetrics)(nil)
 func NewRequestMetrics() *RequestMetrics {
 	return &RequestMetrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "ecs_api_requests_total",
+			Name: apiRequestsName,
 			Help: "ECS API requests made, retries included, by action, region and result code (OK on success).",
-		}, []string{"action", "region", "code"}),
+		}, apiRequestLabels),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "ecs_api_request_duration_seconds",
+			Name:    apiDurationName,
 			Help:    "Duration of single ECS API requests; each retry is observed on its own.",
 			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
-		}, []string{"action"}),
+		}, apiDurationLabels),
 	}
 }
 

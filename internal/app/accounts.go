@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 	"github.com/go-kit/log/level"
 )
 
@@ -109,9 +110,9 @@ func (a *App) collectorOptions(zones map[string][]string, client *aliyun.Client)
 // addAccounts builds /probe's accounts: the default one (if any) and every
 // --config.file account, each with its own client.
 func (a *App) addAccounts(files []fileAccount) error {
-	a.accounts = map[string]*collector.Account{}
+	a.accounts = map[string]*handler.Account{}
 	if a.def != nil {
-		a.accounts[collector.DefaultAccount] = &collector.Account{
+		a.accounts[handler.DefaultAccount] = &handler.Account{
 			Source: a.def.client, Regions: a.def.exp.Regions, Options: a.collectorOptions(nil, a.def.client),
 		}
 	}
@@ -129,7 +130,7 @@ func (a *App) addAccounts(files []fileAccount) error {
 		}
 		a.clients = append(a.clients, client)
 		regions := slices.Clone(f.regions)
-		a.accounts[f.name] = &collector.Account{
+		a.accounts[f.name] = &handler.Account{
 			Source: client, Regions: func() []string { return regions }, Options: a.collectorOptions(nil, client),
 		}
 		level.Info(a.logger).Log("msg", "probe account", "account", f.name, "regions", strings.Join(regions, ","), "credentials", f.cred.Type())

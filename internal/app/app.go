@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/options"
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
@@ -29,9 +30,9 @@ type App struct {
 
 	demo     *demo           // nil without --demo
 	def      *defaultAccount // nil when only --config.file accounts are served
-	accounts map[string]*collector.Account
+	accounts map[string]*handler.Account
 	clients  []*aliyun.Client // the --config.file accounts' clients
-	prober   *collector.Prober
+	prober   *handler.Prober
 	mux      *http.ServeMux
 	closed   sync.Once
 }

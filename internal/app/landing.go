@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/options"
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web"
@@ -17,7 +17,7 @@ import (
 // account's regions, and one example probe per account. exporter-toolkit
 // renders it with text/template, which escapes nothing, so every value is
 // escaped here: query values for the URL, then HTML for the page.
-func landingConfig(metricsPath string, def *defaultAccount, accounts map[string]*collector.Account) web.LandingConfig {
+func landingConfig(metricsPath string, def *defaultAccount, accounts map[string]*handler.Account) web.LandingConfig {
 	links := []web.LandingLinks{{Address: html.EscapeString(metricsPath), Text: "Metrics"}}
 	var extra strings.Builder
 	if def != nil {

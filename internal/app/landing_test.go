@@ -4,13 +4,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 	"github.com/prometheus/exporter-toolkit/web"
 )
 
 func TestTheLandingPageEscapesWhatItShows(t *testing.T) {
 	evil := `"><script>alert(1)</script>`
-	accounts := map[string]*collector.Account{
+	accounts := map[string]*handler.Account{
 		"a&b": {Regions: func() []string { return []string{evil} }},
 	}
 	page, err := web.NewLandingPage(landingConfig("/metrics", nil, accounts))

@@ -3,7 +3,7 @@ package app
 import (
 	"net/http"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/options"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -38,12 +38,12 @@ func (a *App) routes() error {
 // the one place that knows the handlers' API. Without a default account,
 // /metrics serves the exporter's own metrics only.
 func (a *App) handlers(reg *prometheus.Registry) (metrics http.Handler) {
-	hopts := collector.HandlerOpts{Timeout: a.opts.Timeout, Offset: a.opts.TimeoutOffset, Logger: a.logger}
-	a.prober = collector.NewProber(a.accounts, hopts)
+	hopts := handler.Options{Timeout: a.opts.Timeout, Offset: a.opts.TimeoutOffset, Logger: a.logger}
+	a.prober = handler.NewProber(a.accounts, hopts)
 	if a.def == nil {
 		return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	}
 	reg.MustRegister(a.def.exp)
 	hopts.Gatherer = reg
-	return collector.Handler(a.def.exp, hopts)
+	return handler.Metrics(a.def.exp, hopts)
 }

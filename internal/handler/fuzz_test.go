@@ -1,6 +1,6 @@
-package collector_test
+package handler_test
 
-// FuzzScrapeTimeout fuzzes the one value the collector parses from outside:
+// FuzzScrapeTimeout fuzzes the one value the handlers parse from outside:
 // Prometheus's X-Prometheus-Scrape-Timeout-Seconds header. `make fuzz` runs
 // it briefly; see README, "Fuzzing", for a longer run.
 
@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 )
 
 // headerDeadline is the deadline a header asks for, and whether it is
@@ -36,7 +36,7 @@ func FuzzScrapeTimeout(f *testing.F) {
 		}
 		h := http.Header{}
 		h.Set("X-Prometheus-Scrape-Timeout-Seconds", v)
-		got := collector.ScrapeTimeout(h, time.Duration(fallback), time.Duration(offset))
+		got := handler.ScrapeTimeout(h, time.Duration(fallback), time.Duration(offset))
 		want, usable := headerDeadline(h.Get("X-Prometheus-Scrape-Timeout-Seconds"))
 		if usable && want <= 0 {
 			usable = false // rounds to nothing: not a deadline either
@@ -66,7 +66,7 @@ func TestScrapeTimeoutNeverGivesADeadlineThatHasPassed(t *testing.T) {
 	for _, v := range []string{"NaN", "nan", "-NaN", "1e-10", "0.0000000001"} {
 		h := http.Header{}
 		h.Set("X-Prometheus-Scrape-Timeout-Seconds", v)
-		if got := collector.ScrapeTimeout(h, 30*time.Second, 500*time.Millisecond); got != 30*time.Second {
+		if got := handler.ScrapeTimeout(h, 30*time.Second, 500*time.Millisecond); got != 30*time.Second {
 			failed = append(failed, v+" → "+got.String())
 		}
 	}

@@ -1,4 +1,4 @@
-package collector
+package handler
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -16,12 +17,12 @@ const DefaultAccount = "default"
 // Account is one account /probe can target.
 type Account struct {
 	// Source is the account's API client.
-	Source Source
+	Source collector.Source
 	// Regions returns the regions the account may be probed in.
 	Regions func() []string
 	// Options is the template for each probed region's Exporter; its
 	// Regions are ignored.
-	Options Options
+	Options collector.Options
 }
 
 // Prober serves /probe?region=R[&account=A] the way blackbox_exporter
@@ -30,19 +31,21 @@ type Account struct {
 // so that many exporter replicas and Prometheus shards can split the
 // targets. The exporter's own metrics stay on /metrics. Each (account,
 // region) keeps its own Exporter, so concurrent probes of one target
-// share a sweep and --collector.cache-ttl and --collector.max-staleness
-// apply per target.
+// share a sweep, and the Account's CacheTTL and MaxStaleness apply per
+// target.
 type Prober struct {
 	accounts map[string]*Account
-	opts     HandlerOpts
+	opts     Options
 
 	mu        sync.Mutex
-	exporters map[[2]string]*Exporter
+	exporters map[[2]string]*collector.Exporter
 }
 
+var _ http.Handler = (*Prober)(nil)
+
 // NewProber returns a Prober for accounts, by name.
-func NewProber(accounts map[string]*Account, opts HandlerOpts) *Prober {
-	return &Prober{accounts: accounts, opts: opts, exporters: map[[2]string]*Exporter{}}
+func NewProber(accounts map[string]*Account, opts Options) *Prober {
+	return &Prober{accounts: accounts, opts: opts, exporters: map[[2]string]*collector.Exporter{}}
 }
 
 // ServeHTTP implements http.Handler.
@@ -70,10 +73,11 @@ func (p *Prober) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reg.MustRegister(e)
 	opts := p.opts
 	opts.Gatherer = reg
-	Handler(e, opts).ServeHTTP(w, r)
+	Metrics(e, opts).ServeHTTP(w, r)
 }
 
-func (p *Prober) exporter(name, region string, acct *Account) *Exporter {
+// exporter returns the Exporter of one (account, region), made on first use.
+func (p *Prober) exporter(name, region string, acct *Account) *collector.Exporter {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	key := [2]string{name, region}
@@ -82,11 +86,12 @@ func (p *Prober) exporter(name, region string, acct *Account) *Exporter {
 	}
 	opts := acct.Options
 	opts.Regions = []string{region}
-	e := New(acct.Source, opts)
+	e := collector.New(acct.Source, opts)
 	p.exporters[key] = e
 	return e
 }
 
+// names are the account names, sorted.
 func (p *Prober) names() []string {
 	names := make([]string, 0, len(p.accounts))
 	for n := range p.accounts {

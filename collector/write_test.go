@@ -2,11 +2,10 @@ package collector
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -33,36 +32,31 @@ func awkwardFleet() *fakeSource {
 	}}
 }
 
-// handlerFamilies serves one scrape through Handler and parses it.
-func handlerFamilies(t *testing.T, e *Exporter) map[string]*dto.MetricFamily {
+// writtenFamilies sweeps once and parses what WriteInstanceFamilies writes
+// of the result: the fast path of the /metrics handler.
+func writtenFamilies(t *testing.T, e *Exporter) map[string]*dto.MetricFamily {
 	t.Helper()
-	srv := httptest.NewServer(Handler(e, HandlerOpts{Timeout: 10e9}))
-	defer srv.Close()
-	resp, err := http.Get(srv.URL)
-	if err != nil {
+	var b bytes.Buffer
+	if err := e.WriteInstanceFamilies(bufio.NewWriter(&b), e.Sweep(context.Background())); err != nil {
 		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status %d", resp.StatusCode)
 	}
 	p := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := p.TextToMetricFamilies(resp.Body)
+	mfs, err := p.TextToMetricFamilies(&b)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v in:\n%s", err, b.String())
 	}
 	return mfs
 }
 
-func TestHandlerWritesTheSameStatusSeriesAsTheCollector(t *testing.T) {
+func TestWrittenStatusSeriesAreTheCollectedOnes(t *testing.T) {
 	for _, onlyCurrent := range []bool{false, true} {
 		t.Run(fmt.Sprintf("only-current=%v", onlyCurrent), func(t *testing.T) {
 			opts := Options{Regions: []string{"cn-hangzhou", "eu-central-1"}, OnlyCurrent: onlyCurrent, CacheTTL: 1e12}
 			e := New(awkwardFleet(), opts)
 			defer e.Close()
-			got := handlerFamilies(t, e)["ecs_instance_status"]
+			got := writtenFamilies(t, e)["ecs_instance_status"]
 			if got == nil {
-				t.Fatal("no ecs_instance_status in the handler's output")
+				t.Fatal("no ecs_instance_status in the written output")
 			}
 			want := collectorFamily(t, e, "ecs_instance_status")
 			if got.GetHelp() != want.GetHelp() || got.GetType() != want.GetType() {
@@ -70,7 +64,7 @@ func TestHandlerWritesTheSameStatusSeriesAsTheCollector(t *testing.T) {
 			}
 			g, w := seriesLines(got), seriesLines(want)
 			if !slices.Equal(g, w) {
-				t.Errorf("handler series:\n%s\ncollector series:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+				t.Errorf("written series:\n%s\ncollected series:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
 			}
 			if len(w) != map[bool]int{false: 7*5 + 1, true: 7}[onlyCurrent] {
 				t.Errorf("%d series", len(w))
@@ -112,38 +106,6 @@ func seriesLines(mf *dto.MetricFamily) []string {
 	return out
 }
 
-func TestHandlerServesHealthAndLongLivedMetricsToo(t *testing.T) {
-	src := smallFleet()
-	e := New(src, Options{Regions: []string{"cn-hangzhou", "cn-shanghai"}})
-	defer e.Close()
-	srv := httptest.NewServer(Handler(e, HandlerOpts{Timeout: 10e9, Gatherer: prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(e)
-		return reg.Gather()
-	})}))
-	defer srv.Close()
-	resp, err := http.Get(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	for _, want := range []string{
-		`ecs_up{region="cn-hangzhou"} 1`,
-		`ecs_up{region="cn-shanghai"} 0`,
-		`ecs_scrape_errors_total{code="InvalidRegionId.NotFound",region="cn-shanghai"} 1`,
-		`ecs_scrape_duration_seconds{region="cn-hangzhou"}`,
-		`ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Running"} 1`,
-	} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("scrape lacks %s", want)
-		}
-	}
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
-		t.Errorf("Content-Type %q", ct)
-	}
-}
-
 func bigResult(n int) *Result {
 	insts := make([]aliyun.Instance, n)
 	for i := range insts {
@@ -152,8 +114,8 @@ func bigResult(n int) *Result {
 	return &Result{Regions: []RegionResult{{Region: "cn-hangzhou", Instances: insts}}}
 }
 
-// BenchmarkWriteStatusPer1000 is the handler's path: 1,000 instances as
-// 5,000 state-set lines.
+// BenchmarkWriteStatusPer1000 is the /metrics handler's path
+// (WriteInstanceFamilies): 1,000 instances as 5,000 state-set lines.
 func BenchmarkWriteStatusPer1000(b *testing.B) {
 	e := New(&fakeSource{}, Options{Regions: []string{"cn-hangzhou"}})
 	defer e.Close()
@@ -161,7 +123,7 @@ func BenchmarkWriteStatusPer1000(b *testing.B) {
 	w := bufio.NewWriterSize(io.Discard, 64<<10)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := e.writeStatusFamily(w, res); err != nil {
+		if err := e.WriteInstanceFamilies(w, res); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -174,7 +136,7 @@ func BenchmarkCollectPer1000(b *testing.B) {
 	defer e.Close()
 	res := bigResult(1000)
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(&scrape{e: e, res: res, status: true})
+	reg.MustRegister(&scrape{e: e, res: res, instances: true})
 	b.ReportAllocs()
 	for b.Loop() {
 		mfs, err := reg.Gather()

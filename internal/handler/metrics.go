@@ -1,4 +1,4 @@
-package collector
+package handler
 
 import (
 	"bufio"
@@ -7,14 +7,15 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 )
 
-// HandlerOpts configures Handler.
-type HandlerOpts struct {
+// Options configures Metrics and Prober.
+type Options struct {
 	// Timeout bounds a scrape when Prometheus sends no
 	// X-Prometheus-Scrape-Timeout-Seconds header.
 	Timeout time.Duration
@@ -23,19 +24,20 @@ type HandlerOpts struct {
 	Offset time.Duration
 	// Gatherer holds the exporter's long-lived metrics (build info, Go and
 	// process collectors, counters); it is gathered after the sweep so that
-	// the counters include it.
+	// the counters include it. Prober sets its own per request.
 	Gatherer prometheus.Gatherer
-	// Logger receives gathering and writing errors.
+	// Logger receives gathering and writing errors. Nil discards.
 	Logger log.Logger
 }
 
-// Handler serves one scrape: it runs (or joins, or reuses) the sweep under
-// the scrape's deadline, writes the ecs_instance_status family straight to
-// the response, and encodes everything else (region health and
+// Metrics returns the /metrics handler of e. Each request runs (or joins,
+// or reuses) a sweep under the scrape's deadline, writes the instance
+// families straight to the response (collector.Exporter's
+// WriteInstanceFamilies), and encodes everything else (region health and
 // opts.Gatherer) through client_golang. The response is the text format,
 // uncompressed: compressing the tens of MB of a large fleet would cost more
 // CPU than the whole sweep.
-func Handler(e *Exporter, opts HandlerOpts) http.Handler {
+func Metrics(e *collector.Exporter, opts Options) http.Handler {
 	logger := opts.Logger
 	if logger == nil {
 		logger = log.NewNopLogger()
@@ -47,7 +49,7 @@ func Handler(e *Exporter, opts HandlerOpts) http.Handler {
 
 		// The sweep is over, so the long-lived counters already count it.
 		reg := prometheus.NewRegistry()
-		reg.MustRegister(&scrape{e: e, res: res})
+		reg.MustRegister(e.HealthCollector(res))
 		gatherers := prometheus.Gatherers{reg}
 		if opts.Gatherer != nil {
 			gatherers = append(gatherers, opts.Gatherer)
@@ -60,15 +62,9 @@ func Handler(e *Exporter, opts HandlerOpts) http.Handler {
 
 		w.Header().Set("Content-Type", string(expfmt.NewFormat(expfmt.TypeTextPlain)))
 		bw := bufio.NewWriterSize(w, 64<<10)
-		if err := e.writeStatusFamily(bw, res); err != nil {
+		if err := e.WriteInstanceFamilies(bw, res); err != nil {
 			level.Debug(logger).Log("msg", "writing metrics", "err", err)
 			return
-		}
-		if e.info != nil {
-			if err := e.writeInfoFamily(bw, res); err != nil {
-				level.Debug(logger).Log("msg", "writing metrics", "err", err)
-				return
-			}
 		}
 		for _, mf := range mfs {
 			if _, err := expfmt.MetricFamilyToText(bw, mf); err != nil {

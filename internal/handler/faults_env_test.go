@@ -1,0 +1,238 @@
+package handler_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/go-kit/log"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// faultEnv is one case's exporter: the simulator (behind the case's front,
+// if any), an aliyun.Client, a collector.Exporter and its /metrics handler
+// on a test server. close stops all of it.
+type faultEnv struct {
+	regions []string
+	sim     *simulator.Server
+	url     string // the /metrics server
+	hc      *http.Client
+	logs    syncBuffer
+	panics  atomic.Int64
+	closers []func()
+}
+
+// close stops what start started, last first.
+func (env *faultEnv) close() {
+	for _, c := range slices.Backward(env.closers) {
+		c()
+	}
+}
+
+// start builds the case's exporter; call close (deferred) even when it fails.
+func (env *faultEnv) start(t *testing.T, tc faultCase) {
+	t.Helper()
+	env.regions = []string{healthyA, healthyB, tc.region}
+	base := env.startSimulator(t, tc)
+	if tc.front != nil {
+		var stop func()
+		base, stop = tc.front(t, base)
+		env.closers = append(env.closers, stop)
+	}
+	endpoint, _ := url.Parse(base)
+	key, secret := tc.key, tc.secret
+	if key == "" {
+		key, secret = faultKey, faultSecret
+	}
+	cred, err := aliyun.StaticCredential(key, secret, tc.token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requests := collector.NewRequestMetrics()
+	client, err := aliyun.New(aliyun.Options{
+		Regions: env.regions, Credential: cred, Endpoint: endpoint, PageSize: pageSize,
+		MaxRetries: maxRetry, MaxInflight: tc.maxInflight, Observer: requests,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.closers = append(env.closers, client.Close)
+	logger := log.NewLogfmtLogger(&env.logs)
+	exp := collector.New(client, collector.Options{
+		Regions: env.regions, Zones: tc.zones, MaxStaleness: 10 * time.Minute, Logger: logger,
+	})
+	env.closers = append(env.closers, exp.Close)
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(requests, exp)
+	env.serve(handler.Metrics(exp, handler.Options{Timeout: 10 * time.Second, Offset: 500 * time.Millisecond, Gatherer: reg, Logger: logger}))
+}
+
+// startSimulator starts the simulated account of the case and returns its
+// URL.
+func (env *faultEnv) startSimulator(t *testing.T, tc faultCase) string {
+	t.Helper()
+	cfg := simulator.Config{
+		Credentials: map[string]simulator.Credential{
+			faultKey:    {Secret: faultSecret},
+			faultSTSKey: {Secret: faultSecret, SecurityToken: faultSTSToken},
+		},
+		Regions: map[string][]simulator.Instance{
+			healthyA: simulator.GenerateFleet(healthyA, 137, 1),
+			healthyB: simulator.GenerateFleet(healthyB, 45, 2),
+			faulty:   simulator.GenerateFleet(faulty, 90, 3),
+		},
+	}
+	if tc.config != nil {
+		tc.config(&cfg, &env.sim)
+	}
+	env.sim = simulator.New(cfg)
+	base, err := env.sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.closers = append(env.closers, func() { env.sim.Close() })
+	return base
+}
+
+// serve puts h on a test server that counts the panics it recovers.
+func (env *faultEnv) serve(h http.Handler) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				env.panics.Add(1)
+				panic(v)
+			}
+		}()
+		h.ServeHTTP(w, r)
+	}))
+	env.url = srv.URL
+	env.hc = &http.Client{Transport: &http.Transport{Proxy: nil}}
+	env.closers = append(env.closers, srv.Close, env.hc.CloseIdleConnections)
+}
+
+// faultRun is what one scrape observed.
+type faultRun struct {
+	status   int
+	body     []byte
+	families map[string]*dto.MetricFamily
+	logs     string
+}
+
+// scrape GETs /metrics and parses the answer.
+func (env *faultEnv) scrape(t *testing.T, timeoutHeader string) *faultRun {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, env.url+"/metrics", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if timeoutHeader != "" {
+		req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", timeoutHeader)
+	}
+	resp, err := env.hc.Do(req)
+	if err != nil {
+		t.Fatalf("GET /metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading /metrics: %v", err)
+	}
+	run := &faultRun{status: resp.StatusCode, body: body, logs: env.logs.String()}
+	if resp.StatusCode == http.StatusOK {
+		tp := expfmt.NewTextParser(model.UTF8Validation)
+		run.families, err = tp.TextToMetricFamilies(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("parsing /metrics: %v", err)
+		}
+	}
+	return run
+}
+
+// fleet is the instances a scrape exposed for region, with their status.
+func (r *faultRun) fleet(region string) []simulator.Instance {
+	var out []simulator.Instance
+	for k, v := range seriesBy(r.families, "ecs_instance_status", "instance_id", "region", "status") {
+		parts := strings.Split(k, " ")
+		if parts[1] == region && v == 1 {
+			out = append(out, simulator.Instance{ID: parts[0], Status: parts[2]})
+		}
+	}
+	return out
+}
+
+// holdPageUntilAnswered returns a front for the simulator: a reverse proxy
+// that holds the region's request for page held until the answer to page
+// first has gone back to the client (or 10s have passed, in case the client
+// never asks for it). The signature stays valid: the proxy keeps the Host
+// the client signed.
+func holdPageUntilAnswered(region string, held, first int) func(t *testing.T, base string) (string, func()) {
+	return func(t *testing.T, base string) (string, func()) {
+		target, err := url.Parse(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		proxy.Transport = &http.Transport{Proxy: nil}
+		answered := make(chan struct{})
+		var once sync.Once
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			page, _ := strconv.Atoi(q.Get("PageNumber"))
+			if q.Get("RegionId") == region && page == held {
+				select {
+				case <-answered:
+				case <-time.After(10 * time.Second):
+					t.Logf("page %d was never asked for; page %d goes on", first, held)
+				case <-r.Context().Done():
+					return
+				}
+			}
+			proxy.ServeHTTP(w, r)
+			if q.Get("RegionId") == region && page == first {
+				once.Do(func() { close(answered) })
+			}
+		}))
+		return srv.URL, func() {
+			srv.Close()
+			proxy.Transport.(*http.Transport).CloseIdleConnections()
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
