@@ -6,12 +6,15 @@
 // One scrape of /metrics goes through it like this:
 //
 //   - The handler gives Exporter.Sweep a context with the scrape's deadline.
-//   - Sweep asks the sweep cache (sweepcache.go) for a result: the sweep in
-//     flight is shared by every scrape that arrives while it runs, and with
-//     Options.CacheTTL a young enough result is reused.
-//   - A new sweep calls Source.InstanceStatuses for every region in
-//     parallel. Each region's outcome, its error and how long it took is a
-//     RegionResult; a failed region may serve its last complete result again
+//   - Sweep asks the sweep cache (sweepcache.go) for each region: a
+//     complete result younger than Options.CacheTTL is reused; a region
+//     being fetched is joined; otherwise a fetch starts (flight.go). A fetch
+//     runs until the latest deadline of the scrapes that joined it; each
+//     scrape takes what has finished by its own deadline and counts its own
+//     timeouts.
+//   - A fetch calls Source.InstanceStatuses for its region. Each region's
+//     outcome, its error and how long it took is a RegionResult; a failed
+//     region may serve its last complete result again
 //     (Options.MaxStaleness). Failures count in ecs_scrape_errors_total, the
 //     Exporter's own prometheus.Collector.
 //   - The Result becomes metrics: HealthCollector is a prometheus.Collector
@@ -22,7 +25,8 @@
 //     prometheus.Collector.
 //
 // The rooms: the Exporter (exporter.go) owns the regions and the options; the
-// sweep cache (sweepcache.go) owns shared and remembered sweeps; the info
+// sweep cache (sweepcache.go) owns the fetches in flight and each region's
+// last complete result; a flight (flight.go) owns one fetch's deadline; the info
 // cache (infocache.go) owns the DescribeInstances listings it refreshes in the
 // background; a scrape (scrape.go) is one Result on its way out;
 // RequestMetrics (requests.go) counts API requests. Metric and label names are

@@ -3,6 +3,7 @@ package collector
 import (
 	"bufio"
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -20,8 +21,9 @@ type Options struct {
 	// Zones restricts a region to the listed zones; a region absent from
 	// the map is swept whole.
 	Zones map[string][]string
-	// CacheTTL, when > 0, serves a sweep younger than this again instead of
-	// calling the API.
+	// CacheTTL, when > 0, serves a region's complete result younger than
+	// this again instead of calling the API. A region that failed or did
+	// not finish in time is fetched again by the next scrape.
 	CacheTTL time.Duration
 	// MaxStaleness, when > 0, lets a failed region re-emit its last
 	// complete result if that is younger than this. The region still
@@ -36,7 +38,7 @@ type Options struct {
 }
 
 // Exporter is the long-lived half of the exporter: it runs and shares
-// sweeps and remembers each region's last success. As a prometheus.Collector
+// region fetches and remembers each region's last success. As a prometheus.Collector
 // it exposes the counter that outlives a scrape, ecs_scrape_errors_total;
 // per-scrape metrics come from ScrapeCollector, or from HealthCollector and
 // WriteInstanceFamilies.
@@ -44,8 +46,6 @@ type Exporter struct {
 	source Source
 	opts   Options
 	logger log.Logger
-	base   context.Context // ended by Close; every sweep runs under it
-	stop   context.CancelFunc
 
 	mu      sync.Mutex
 	regions []string
@@ -66,20 +66,18 @@ func New(source Source, opts Options) *Exporter {
 	if logger == nil {
 		logger = log.NewNopLogger()
 	}
-	base, stop := context.WithCancel(context.Background())
-	return &Exporter{
+	e := &Exporter{
 		source:       source,
 		opts:         opts,
 		logger:       logger,
-		base:         base,
-		stop:         stop,
 		regions:      slices.Clone(opts.Regions),
-		cache:        newSweepCache(opts.CacheTTL, opts.MaxStaleness),
 		states:       &stateSets{onlyCurrent: opts.OnlyCurrent, logger: logger},
 		info:         newInfoCache(opts.Info, opts.Zones, logger),
 		descs:        newDescs(opts.CacheTTL, opts.MaxStaleness),
 		scrapeErrors: newScrapeErrors(),
 	}
+	e.cache = newSweepCache(opts.CacheTTL, opts.MaxStaleness, e.fetch, e.failed)
+	return e
 }
 
 // Describe implements prometheus.Collector.
@@ -88,10 +86,10 @@ func (e *Exporter) Describe(ch chan<- *prometheus.Desc) { e.scrapeErrors.Describ
 // Collect implements prometheus.Collector.
 func (e *Exporter) Collect(ch chan<- prometheus.Metric) { e.scrapeErrors.Collect(ch) }
 
-// Close cancels any sweep or info refresh in flight and waits for the
-// refreshes to end.
+// Close cuts every region fetch and info refresh in flight and waits for
+// them to end. A Sweep after Close fails every region.
 func (e *Exporter) Close() {
-	e.stop()
+	e.cache.close()
 	e.info.Close()
 }
 
@@ -133,74 +131,91 @@ func (e *Exporter) WriteInstanceFamilies(w *bufio.Writer, res *Result) error {
 	return (&scrape{e: e, res: res}).writeInstances(w)
 }
 
-// Sweep returns a result for every configured region. Concurrent callers
-// share one sweep in flight; with a CacheTTL, a young enough result is served
-// again. The sweep runs with the deadline of the caller that started it and
-// is not cancelled when that caller leaves. If ctx ends before the shared
-// sweep does, the caller gets every region failed with code "timeout".
+// Sweep returns a result for every configured region, each region's the
+// way it stands when ctx's deadline comes.
+//
+// A region's fetch is shared: a scrape wanting a region that is being
+// fetched joins that fetch, which then runs until the latest deadline of
+// its joiners. Each scrape takes every region that finishes within its own
+// deadline; a region still running then fails for that scrape alone with
+// code "timeout", counted in ecs_scrape_errors_total, and Duration the time
+// the scrape waited. A region's complete result is served again while
+// younger than CacheTTL; a failed one is shared only with the scrapes that
+// joined its fetch, and one cut short by a deadline only with the scrapes
+// still waiting for it.
 func (e *Exporter) Sweep(ctx context.Context) *Result {
-	cached, call := e.cache.join(func() *Result {
-		sctx, cancel := e.sweepContext(ctx)
-		defer cancel()
-		return e.sweep(sctx)
-	})
-	if cached != nil {
-		return cached
-	}
-	if res, ok := e.cache.wait(ctx.Done(), call); ok {
-		return res
-	}
-	return e.abandoned(ctx.Err())
-}
-
-// sweepContext detaches the sweep from its caller's cancellation, ends it
-// when the Exporter is closed, and gives it a deadline a little before the
-// caller's: a region still running at the deadline fails with "timeout",
-// and the caller still gets the healthy regions instead of giving up on the
-// whole sweep.
-func (e *Exporter) sweepContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	dl, ok := ctx.Deadline()
-	if !ok {
-		return context.WithCancel(e.base)
-	}
-	margin := min(250*time.Millisecond, time.Until(dl)/10)
-	return context.WithDeadline(e.base, dl.Add(-margin))
-}
-
-// abandoned is the result of a caller that gave up waiting: every region
-// failed with "timeout", with what the cache remembers of it.
-func (e *Exporter) abandoned(err error) *Result {
+	start := time.Now()
 	regions := e.Regions()
-	res := &Result{Regions: make([]RegionResult, len(regions)), Finished: time.Now()}
-	for i, r := range regions {
-		res.Regions[i] = RegionResult{Region: r, Err: &aliyun.Error{Code: aliyun.CodeTimeout, Err: err}}
-		e.cache.fill(&res.Regions[i], res.Finished)
-	}
-	return res
-}
-
-// sweep lists every region in parallel, counts and logs the failures, and
-// has the cache record the result.
-func (e *Exporter) sweep(ctx context.Context) *Result {
-	regions := e.Regions()
+	deadline, bounded := ctx.Deadline()
 	res := &Result{Regions: make([]RegionResult, len(regions))}
-	var wg sync.WaitGroup
+	flights := make([]*flight, len(regions))
 	for i, region := range regions {
-		wg.Go(func() {
-			start := time.Now()
-			insts, err := e.source.InstanceStatuses(ctx, region, e.opts.Zones[region])
-			res.Regions[i] = RegionResult{Region: region, Instances: insts, Err: err, Duration: time.Since(start)}
-		})
+		flights[i], res.Regions[i] = e.cache.join(region, deadline, bounded)
 	}
-	wg.Wait()
-	res.Finished = time.Now()
-	for _, r := range res.Regions {
-		if r.Err != nil {
-			code := aliyun.ErrorCode(r.Err)
-			e.scrapeErrors.WithLabelValues(r.Region, code).Inc()
-			level.Warn(e.logger).Log("msg", "region sweep failed", "region", r.Region, "code", code, "duration", r.Duration, "err", r.Err)
+	e.cache.waiters.Add(1)
+	ends := make([]time.Time, len(regions))
+	for i, f := range flights {
+		if f != nil {
+			res.Regions[i], ends[i] = e.await(ctx, f, start)
 		}
 	}
-	e.cache.record(res)
+	e.cache.waiters.Add(-1)
+	now := time.Now()
+	for i, f := range flights {
+		if f != nil && !bounded {
+			f.leave()
+		}
+		r := &res.Regions[i]
+		e.cache.fill(r, now)
+		if ends[i].IsZero() { // not fetched for this scrape
+			ends[i] = now
+			if r.Err == nil {
+				ends[i] = r.LastSuccess
+			}
+		}
+		if ends[i].After(res.Finished) {
+			res.Finished = ends[i]
+		}
+	}
+	if len(regions) == 0 {
+		res.Finished = now
+	}
 	return res
+}
+
+// await waits for f until ctx ends, and returns its result and when that
+// came. A result cut short, and a region not finished in time, are this
+// scrape's own failures: it counts them.
+func (e *Exporter) await(ctx context.Context, f *flight, start time.Time) (RegionResult, time.Time) {
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		select {
+		case <-f.done:
+		default:
+			r := RegionResult{Region: f.region, Duration: time.Since(start),
+				Err: &aliyun.Error{Code: aliyun.CodeTimeout, Err: ctx.Err()}}
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				e.failed(r)
+			}
+			return r, time.Now()
+		}
+	}
+	r := f.result()
+	if f.cut {
+		e.failed(r)
+	}
+	return r, f.finished
+}
+
+// fetch lists one region's instances.
+func (e *Exporter) fetch(ctx context.Context, region string) ([]aliyun.Instance, error) {
+	return e.source.InstanceStatuses(ctx, region, e.opts.Zones[region])
+}
+
+// failed counts and logs a region's failure.
+func (e *Exporter) failed(r RegionResult) {
+	code := aliyun.ErrorCode(r.Err)
+	e.scrapeErrors.WithLabelValues(r.Region, code).Inc()
+	level.Warn(e.logger).Log("msg", "region sweep failed", "region", r.Region, "code", code, "duration", r.Duration, "err", r.Err)
 }

@@ -70,7 +70,7 @@ func TestConcurrentScrapesShareOneSweep(t *testing.T) {
 	}
 }
 
-func TestScrapeThatOutlivesItsDeadlineReportsTimeoutWithoutCountingIt(t *testing.T) {
+func TestScrapeThatOutlivesItsDeadlineReportsAndCountsTimeout(t *testing.T) {
 	src := smallFleet()
 	src.gate = make(chan struct{})
 	defer close(src.gate)
@@ -82,6 +82,7 @@ func TestScrapeThatOutlivesItsDeadlineReportsTimeoutWithoutCountingIt(t *testing
 	if len(res.Regions) != 1 || aliyun.ErrorCode(res.Regions[0].Err) != aliyun.CodeTimeout {
 		t.Fatalf("got %+v, want cn-hangzhou failed with timeout", res.Regions)
 	}
+	checkTimedOut(t, e, res.Regions[0], 1)
 }
 
 func TestZonesArePassedToTheSource(t *testing.T) {

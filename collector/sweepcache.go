@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -8,98 +9,99 @@ import (
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 )
 
-// sweepCache is what sweeps share between scrapes: the sweep in flight,
-// which every scrape arriving meanwhile waits on; the last result, served
-// again while younger than the TTL; and each region's last complete result,
-// served again for a failed region while younger than maxStaleness.
+// sweepCache is what region fetches share between scrapes: the fetch in
+// flight per region, which every scrape wanting the region meanwhile joins,
+// and each region's last complete result, served again while younger than
+// the TTL, and for a failed region while younger than maxStaleness. Only
+// complete results are kept: a failure is shared by the joiners of its
+// flight and no one else, and a fetch cut short by a deadline reaches only
+// the scrapes still waiting for it.
 type sweepCache struct {
 	ttl, maxStaleness time.Duration
+	fetch             func(ctx context.Context, region string) ([]aliyun.Instance, error)
+	// failed is told of a fetch that failed on its own (not cut), once,
+	// before any scrape sees it.
+	failed func(r RegionResult)
+
+	base context.Context // ended by close: cuts every flight
+	stop context.CancelFunc
+	wg   sync.WaitGroup // the flights' goroutines
 
 	mu       sync.Mutex
-	inflight *sweepCall
-	last     *Result
-	lastGood map[string]goodSweep
+	closed   bool
+	flights  map[string]*flight
+	lastGood map[string]goodFetch
 
-	waiters atomic.Int64 // scrapes waiting on a sweep in flight
+	waiters atomic.Int64 // scrapes waiting on flights
 }
 
-// sweepCall is a sweep in flight that any number of scrapes wait on.
-type sweepCall struct {
-	done chan struct{}
-	res  *Result
-}
-
-// goodSweep is a region's last complete result.
-type goodSweep struct {
+// goodFetch is a region's last complete result.
+type goodFetch struct {
 	at        time.Time
 	instances []aliyun.Instance
+	duration  time.Duration
 }
 
-func newSweepCache(ttl, maxStaleness time.Duration) *sweepCache {
-	return &sweepCache{ttl: ttl, maxStaleness: maxStaleness, lastGood: map[string]goodSweep{}}
+func newSweepCache(ttl, maxStaleness time.Duration, fetch func(context.Context, string) ([]aliyun.Instance, error), failed func(RegionResult)) *sweepCache {
+	base, stop := context.WithCancel(context.Background())
+	return &sweepCache{
+		ttl: ttl, maxStaleness: maxStaleness, fetch: fetch, failed: failed,
+		base: base, stop: stop,
+		flights: map[string]*flight{}, lastGood: map[string]goodFetch{},
+	}
 }
 
-// join returns the last result if it is young enough to serve again, or
-// else the sweep in flight, starting run in the background as that sweep
-// when none is.
-func (c *sweepCache) join(run func() *Result) (*Result, *sweepCall) {
+// errClosed is the region result of a scrape after close.
+var errClosed = &aliyun.Error{Code: aliyun.CodeTimeout, Err: context.Canceled}
+
+// join returns the flight of region that a scrape waiting until deadline
+// (or, if !bounded, until it leaves) should wait for, joining the one in
+// flight or starting one. It returns nil and the result to use instead when
+// the region's last complete result is within the TTL, or the cache is
+// closed.
+func (c *sweepCache) join(region string, deadline time.Time, bounded bool) (*flight, RegionResult) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if last := c.last; last != nil && c.ttl > 0 && time.Since(last.Finished) < c.ttl {
-		return last, nil
+	if c.closed {
+		return nil, RegionResult{Region: region, Err: errClosed}
 	}
-	if c.inflight == nil {
-		call := &sweepCall{done: make(chan struct{})}
-		c.inflight = call
-		go func() {
-			res := run()
-			c.mu.Lock()
-			c.last, c.inflight = res, nil
-			c.mu.Unlock()
-			call.res = res
-			close(call.done)
-		}()
+	if good, ok := c.lastGood[region]; ok && c.ttl > 0 && time.Since(good.at) < c.ttl {
+		return nil, RegionResult{Region: region, Instances: good.instances, Duration: good.duration}
 	}
-	return nil, c.inflight
+	if f := c.flights[region]; f != nil && f.join(deadline, bounded) {
+		return f, RegionResult{}
+	}
+	f := newFlight(c.base, region)
+	f.join(deadline, bounded)
+	c.flights[region] = f
+	c.wg.Go(func() { f.run(c.fetch, c.record) })
+	return f, RegionResult{}
 }
 
-// wait returns call's result, or false if done closes first.
-func (c *sweepCache) wait(done <-chan struct{}, call *sweepCall) (*Result, bool) {
-	c.waiters.Add(1)
-	defer c.waiters.Add(-1)
-	select {
-	case <-call.done:
-		return call.res, true
-	case <-done:
-		return nil, false
-	}
-}
-
-// record remembers the complete regions of a finished sweep and fills in
-// every region's LastSuccess and, for a failed one, its stale fleet.
-func (c *sweepCache) record(res *Result) {
+// record ends f in the cache: it takes no joiner from now on, and a
+// complete result becomes the region's last good one.
+func (c *sweepCache) record(f *flight) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	for i := range res.Regions {
-		r := &res.Regions[i]
-		if r.Err == nil {
-			c.lastGood[r.Region] = goodSweep{at: res.Finished, instances: r.Instances}
-		} else {
-			r.Instances = nil
-		}
-		c.fillLocked(r, res.Finished)
+	if c.flights[f.region] == f {
+		delete(c.flights, f.region)
+	}
+	if f.err == nil {
+		c.lastGood[f.region] = goodFetch{at: f.finished, instances: f.instances, duration: f.finished.Sub(f.start)}
+	}
+	c.mu.Unlock()
+	if f.err != nil && !f.cut {
+		c.failed(f.result())
 	}
 }
 
 // fill sets r's LastSuccess and, for a failed region within maxStaleness,
 // its last complete fleet.
 func (c *sweepCache) fill(r *RegionResult, now time.Time) {
+	if r.Err != nil {
+		r.Instances = nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.fillLocked(r, now)
-}
-
-func (c *sweepCache) fillLocked(r *RegionResult, now time.Time) {
 	good, ok := c.lastGood[r.Region]
 	if !ok {
 		return
@@ -108,4 +110,14 @@ func (c *sweepCache) fillLocked(r *RegionResult, now time.Time) {
 	if r.Err != nil && c.maxStaleness > 0 && now.Sub(good.at) < c.maxStaleness {
 		r.Instances, r.Stale = good.instances, true
 	}
+}
+
+// close cuts every flight and waits for their goroutines; no flight starts
+// after it.
+func (c *sweepCache) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.stop()
+	c.wg.Wait()
 }

@@ -1,10 +1,17 @@
 package handler_test
 
 import (
+	"context"
+	"math"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 )
@@ -80,4 +87,65 @@ func TestProberUsesTheAccountsOptions(t *testing.T) {
 	if strings.Contains(body, "ignored") {
 		t.Error("the template's Regions were swept")
 	}
+}
+
+// stuckSource never answers: each call waits until its context ends.
+type stuckSource struct{ calls atomic.Int64 }
+
+func (s *stuckSource) InstanceStatuses(ctx context.Context, _ string, _ []string) ([]aliyun.Instance, error) {
+	s.calls.Add(1)
+	<-ctx.Done()
+	return nil, &aliyun.Error{Code: aliyun.CodeTimeout, Err: ctx.Err()}
+}
+
+// /probe follows the rule for shared sweeps: a short probe that joins a
+// long probe's sweep of the same target counts its own timeout and reports
+// how long it waited.
+func TestShortProbeJoiningALongProbeCountsItsOwnTimeout(t *testing.T) {
+	src := &stuckSource{}
+	p := handler.NewProber(map[string]*handler.Account{handler.DefaultAccount: {
+		Source: src, Regions: func() []string { return []string{"cn-hangzhou"} },
+	}}, handler.Options{Timeout: time.Minute})
+	long := make(chan string, 1)
+	go func() {
+		_, body := get(t, p, "/probe?region=cn-hangzhou")
+		long <- body
+	}()
+	for deadline := time.Now().Add(10 * time.Second); src.calls.Load() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the long probe never started its sweep")
+		}
+	}
+
+	req := httptest.NewRequest(http.MethodGet, "/probe?region=cn-hangzhou", nil)
+	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "0.5")
+	rec := httptest.NewRecorder()
+	p.ServeHTTP(rec, req)
+	body := rec.Body.String()
+	for _, want := range []string{`ecs_up{region="cn-hangzhou"} 0`, `ecs_scrape_errors_total{code="timeout",region="cn-hangzhou"} 1`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("short probe lacks %s", want)
+		}
+	}
+	if d := sample(body, `ecs_scrape_duration_seconds{region="cn-hangzhou"}`); !(d > 0) {
+		t.Errorf("short probe reports a duration of %g, not the time it waited", d)
+	}
+	if n := src.calls.Load(); n != 1 {
+		t.Errorf("%d calls, want the 1 both probes share", n)
+	}
+	p.Close()
+	<-long
+}
+
+// sample is the value of the series in a text-format body, NaN if absent.
+func sample(body, series string) float64 {
+	for _, line := range strings.Split(body, "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err == nil {
+				return f
+			}
+		}
+	}
+	return math.NaN()
 }
