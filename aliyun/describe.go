@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/alibabacloud-go/tea/dara"
 	json "github.com/go-json-experiment/json"
@@ -29,6 +30,11 @@ const maxInfoPages = maxInstances / maxResults
 type InstanceInfo struct {
 	ID, Zone, Name, Type, ChargeType, OSType string
 	Tags                                     map[string]string
+	// Expires is ExpiredTime for a subscription (ChargeType "PrePaid");
+	// zero for pay-as-you-go, whose ExpiredTime is a far-future placeholder.
+	Expires time.Time
+	// Locks are the OperationLocks' LockReason values, e.g. "financial".
+	Locks []string
 }
 
 // InstanceInfos lists every instance of region with its name, type, zone
