@@ -1,9 +1,6 @@
 package simulator
 
-import (
-	"sync"
-	"sync/atomic"
-)
+import "sync"
 
 // Stats counts the calls the simulator has seen. A call belongs to the
 // region named by its RegionId parameter, whether or not that region exists.
@@ -27,43 +24,8 @@ type Stats struct {
 // endless made-up RegionIds; calls beyond it count in the totals only.
 const maxTrackedRegions = 10000
 
-type counters struct {
-	calls, throttled, errors, faulted atomic.Int64
-	inFlight, maxInFlight             atomic.Int64
-}
-
-func (c *counters) enter() {
-	n := c.inFlight.Add(1)
-	c.calls.Add(1)
-	for {
-		m := c.maxInFlight.Load()
-		if n <= m || c.maxInFlight.CompareAndSwap(m, n) {
-			return
-		}
-	}
-}
-
-func (c *counters) leave() { c.inFlight.Add(-1) }
-
-func (c *counters) snapshot() Stats {
-	return Stats{
-		Calls:       c.calls.Load(),
-		Throttled:   c.throttled.Load(),
-		Errors:      c.errors.Load(),
-		Faulted:     c.faulted.Load(),
-		MaxInFlight: c.maxInFlight.Load(),
-	}
-}
-
-func (c *counters) reset() {
-	c.calls.Store(0)
-	c.throttled.Store(0)
-	c.errors.Store(0)
-	c.faulted.Store(0)
-	c.maxInFlight.Store(c.inFlight.Load())
-}
-
-// statsTable is the totals plus one counters per region.
+// statsTable is the totals plus one set of counters per region. Its lock
+// guards the region map only; the counters are atomic.
 type statsTable struct {
 	total counters
 
@@ -71,34 +33,11 @@ type statsTable struct {
 	byRegion map[string]*counters
 }
 
-// callStats is the counters one call updates: the totals and its region's.
-type callStats struct{ total, region *counters }
-
-func (c callStats) enter() {
-	c.total.enter()
-	if c.region != nil {
-		c.region.enter()
-	}
+func newStatsTable() *statsTable {
+	return &statsTable{byRegion: map[string]*counters{}}
 }
 
-func (c callStats) leave() {
-	c.total.leave()
-	if c.region != nil {
-		c.region.leave()
-	}
-}
-
-func (c callStats) add(f func(*counters) *atomic.Int64) {
-	f(c.total).Add(1)
-	if c.region != nil {
-		f(c.region).Add(1)
-	}
-}
-
-func (c callStats) countError()     { c.add(func(k *counters) *atomic.Int64 { return &k.errors }) }
-func (c callStats) countThrottled() { c.add(func(k *counters) *atomic.Int64 { return &k.throttled }) }
-func (c callStats) countFaulted()   { c.add(func(k *counters) *atomic.Int64 { return &k.faulted }) }
-
+// forCall returns the counters a call for region updates.
 func (t *statsTable) forCall(region string) callStats {
 	c := callStats{total: &t.total}
 	if region != "" {
@@ -129,25 +68,23 @@ func (t *statsTable) region(region string, create bool) *counters {
 	return c
 }
 
-// Stats returns the counts for region; region "" gives the totals over
-// every call. A call without a RegionId counts in the totals only.
-func (s *Server) Stats(region string) Stats {
+// snapshot returns the counts for region; "" gives the totals.
+func (t *statsTable) snapshot(region string) Stats {
 	if region == "" {
-		return s.stats.total.snapshot()
+		return t.total.snapshot()
 	}
-	if c := s.stats.region(region, false); c != nil {
+	if c := t.region(region, false); c != nil {
 		return c.snapshot()
 	}
 	return Stats{}
 }
 
-// ResetStats zeroes every count. MaxInFlight restarts from the requests in
-// flight now.
-func (s *Server) ResetStats() {
-	s.stats.total.reset()
-	s.stats.mu.RLock()
-	defer s.stats.mu.RUnlock()
-	for _, c := range s.stats.byRegion {
+// reset zeroes every count.
+func (t *statsTable) reset() {
+	t.total.reset()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for _, c := range t.byRegion {
 		c.reset()
 	}
 }
