@@ -3,7 +3,6 @@ package simulator
 import (
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"sync/atomic"
 )
 
@@ -27,26 +26,13 @@ func (r *requestIDs) next() string {
 	binary.BigEndian.PutUint64(raw[8:], r.seq.Add(1))
 	raw[6] = raw[6]&0x0f | 0x40 // version 4 shape
 	raw[8] = raw[8]&0x3f | 0x80 // variant bits
-	var h [32]byte
-	hex.Encode(h[:], raw[:])
+	const upperHex = "0123456789ABCDEF"
 	b := make([]byte, 0, 36)
-	b = append(b, h[0:8]...)
-	b = append(b, '-')
-	b = append(b, h[8:12]...)
-	b = append(b, '-')
-	b = append(b, h[12:16]...)
-	b = append(b, '-')
-	b = append(b, h[16:20]...)
-	b = append(b, '-')
-	b = append(b, h[20:32]...)
-	return toUpperHex(b)
-}
-
-func toUpperHex(b []byte) string {
-	for i, c := range b {
-		if 'a' <= c && c <= 'f' {
-			b[i] = c - 'a' + 'A'
+	for i, c := range raw {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			b = append(b, '-')
 		}
+		b = append(b, upperHex[c>>4], upperHex[c&0x0f])
 	}
 	return string(b)
 }
