@@ -20,7 +20,7 @@
 //	latencies    latencies.go     per-region delay (read-only)
 //	faultList    fault_list.go    injected Faults (fault.go) and their counts (mutex)
 //	fleet        fleet.go         every regionFleet (region_fleet.go), lookups and churn (RWMutex)
-//	statsTable   stats.go         Stats per region: counters (counters.go), callStats (call_stats.go)
+//	statsTable   stats_table.go   Stats (stats.go) per region (RWMutex); counters.go, call_stats.go (atomic)
 //	requestIDs   request_ids.go   UUID-shaped request IDs (atomic)
 //
 // A call (call.go) reads its parameters (params.go), is authenticated with
