@@ -64,6 +64,8 @@ func (v *verifier) authenticate(r *http.Request, query, params url.Values, body 
 	return caller{}, missingParameter("Signature")
 }
 
+// verifyV3 checks an ACS3-HMAC-SHA256 Authorization header: the key, the
+// signed header list, the body hash, the signature, then admit.
 func (v *verifier) verifyV3(r *http.Request, authz string, query url.Values, body []byte) (caller, *apiError) {
 	a, ok := parseV3Authorization(authz)
 	if !ok {
@@ -99,6 +101,8 @@ func (v *verifier) verifyV3(r *http.Request, authz string, query url.Values, bod
 	return v.admit(cred, header, v3Fields)
 }
 
+// verifyV1 checks an HMAC-SHA1 Signature parameter: the key, the method
+// and version, the signature, then admit.
 func (v *verifier) verifyV1(method string, params url.Values) (caller, *apiError) {
 	ak := params.Get("AccessKeyId")
 	if ak == "" {

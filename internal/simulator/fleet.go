@@ -44,6 +44,7 @@ func newFleet(regions map[string][]Instance, zones map[string][]string) *fleet {
 	return f
 }
 
+// hasRegion reports whether the account has region.
 func (f *fleet) hasRegion(region string) bool {
 	f.mu.RLock()
 	defer f.mu.RUnlock()

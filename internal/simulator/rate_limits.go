@@ -29,6 +29,7 @@ func (l *rateLimits) allow(region string, now time.Time) bool {
 	return b == nil || b.AllowN(now, 1)
 }
 
+// bucket is region's limiter, made on first use; nil means unlimited.
 func (l *rateLimits) bucket(region string) *rate.Limiter {
 	l.mu.Lock()
 	defer l.mu.Unlock()
