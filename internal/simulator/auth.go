@@ -2,21 +2,12 @@ package simulator
 
 import (
 	"crypto/subtle"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
-	"strings"
-	"sync"
 	"time"
 )
-
-// Credential is one access key the simulator accepts.
-type Credential struct {
-	Secret        string
-	SecurityToken string // non-empty: an STS credential; requests must carry exactly this token
-	Expired       bool   // STS token expired
-}
 
 const (
 	apiVersion = "2014-05-26"
@@ -31,35 +22,59 @@ var v3RequiredSigned = []string{
 	"x-acs-signature-nonce", "x-acs-version",
 }
 
+// signedFields names where a signature version carries the fields checked
+// once the signature is good: V3 in headers, V1 in parameters.
+type signedFields struct{ date, token, nonce, action, version string }
+
+var (
+	v3Fields = signedFields{"x-acs-date", "x-acs-security-token", "x-acs-signature-nonce", "x-acs-action", "x-acs-version"}
+	v1Fields = signedFields{"Timestamp", "SecurityToken", "SignatureNonce", "Action", "Version"}
+)
+
 // caller is what authentication learns about a request.
 type caller struct {
 	action  string
 	version string
 }
 
+// verifier authenticates requests as the real API does: it checks the
+// signature against the account's credentials, the timestamp against its
+// clock, the STS token, and that the nonce is fresh. Its credentials are
+// read-only; the nonce cache has its own lock.
+type verifier struct {
+	creds  map[string]Credential
+	now    func() time.Time
+	nonces nonceCache
+}
+
+func newVerifier(creds map[string]Credential, now func() time.Time) *verifier {
+	return &verifier{creds: maps.Clone(creds), now: now}
+}
+
 // authenticate checks the request's V3 Authorization header or, without
 // one, its V1 Signature parameter. params are the decoded query and form
 // parameters; body is the raw body.
-func (s *Server) authenticate(r *http.Request, query, params url.Values, body []byte) (caller, *apiError) {
+func (v *verifier) authenticate(r *http.Request, query, params url.Values, body []byte) (caller, *apiError) {
 	if authz := r.Header.Get("Authorization"); authz != "" {
-		return s.verifyV3(r, authz, query, body)
+		return v.verifyV3(r, authz, query, body)
 	}
 	if params.Get("Signature") != "" {
-		return s.verifyV1(r.Method, params)
+		return v.verifyV1(r.Method, params)
 	}
-	return caller{}, errorf(400, "MissingParameter",
-		`The input parameter "Signature" that is mandatory for processing this request is not supplied.`)
+	return caller{}, missingParameter("Signature")
 }
 
-func (s *Server) verifyV3(r *http.Request, authz string, query url.Values, body []byte) (caller, *apiError) {
+// verifyV3 checks an ACS3-HMAC-SHA256 Authorization header: the key, the
+// signed header list, the body hash, the signature, then admit.
+func (v *verifier) verifyV3(r *http.Request, authz string, query url.Values, body []byte) (caller, *apiError) {
 	a, ok := parseV3Authorization(authz)
 	if !ok {
 		return caller{}, errorf(400, "IncompleteSignature",
 			"The Authorization header must be %q followed by Credential=, SignedHeaders= and Signature=.", v3Algorithm+" ")
 	}
-	cred, ok := s.creds[a.AccessKeyID]
-	if !ok {
-		return caller{}, errorf(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+	cred, err := v.credential(a.AccessKeyID)
+	if err != nil {
+		return caller{}, err
 	}
 	for _, name := range v3RequiredSigned {
 		if !slices.Contains(a.SignedHeaders, name) {
@@ -80,96 +95,83 @@ func (s *Server) verifyV3(r *http.Request, authz string, query url.Values, body 
 		SignedHeaders: a.SignedHeaders,
 		PayloadHash:   hash,
 	})))
-	if subtle.ConstantTimeCompare([]byte(want), []byte(a.Signature)) != 1 {
+	if !equal(want, a.Signature) {
 		return caller{}, signatureMismatch()
 	}
-	if err := s.checkTimestamp(header("x-acs-date"), "x-acs-date"); err != nil {
-		return caller{}, err
-	}
-	if err := checkToken(cred, header("x-acs-security-token")); err != nil {
-		return caller{}, err
-	}
-	if err := s.useNonce(header("x-acs-signature-nonce"), "x-acs-signature-nonce"); err != nil {
-		return caller{}, err
-	}
-	return caller{action: header("x-acs-action"), version: header("x-acs-version")}, nil
+	return v.admit(cred, header, v3Fields)
 }
 
-// v3HeaderFunc looks up a signed header's canonical value: host is r.Host
-// (with its port), other headers are their trimmed values, several values
-// sorted and joined with commas.
-func v3HeaderFunc(r *http.Request) func(string) string {
-	return func(name string) string {
-		if strings.EqualFold(name, "host") {
-			return r.Host
-		}
-		vals := r.Header.Values(name)
-		switch len(vals) {
-		case 0:
-			return ""
-		case 1:
-			return strings.TrimSpace(vals[0])
-		}
-		trimmed := make([]string, len(vals))
-		for i, v := range vals {
-			trimmed[i] = strings.TrimSpace(v)
-		}
-		sort.Strings(trimmed)
-		return strings.Join(trimmed, ",")
-	}
-}
-
-func (s *Server) verifyV1(method string, params url.Values) (caller, *apiError) {
+// verifyV1 checks an HMAC-SHA1 Signature parameter: the key, the method
+// and version, the signature, then admit.
+func (v *verifier) verifyV1(method string, params url.Values) (caller, *apiError) {
 	ak := params.Get("AccessKeyId")
 	if ak == "" {
-		return caller{}, errorf(400, "MissingParameter",
-			`The input parameter "AccessKeyId" that is mandatory for processing this request is not supplied.`)
+		return caller{}, missingParameter("AccessKeyId")
 	}
-	cred, ok := s.creds[ak]
-	if !ok {
-		return caller{}, errorf(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+	cred, err := v.credential(ak)
+	if err != nil {
+		return caller{}, err
 	}
 	if m := params.Get("SignatureMethod"); m != v1Method {
 		return caller{}, errorf(400, "IncompleteSignature", "SignatureMethod must be %q, not %q.", v1Method, m)
 	}
-	if v := params.Get("SignatureVersion"); v != "1.0" {
-		return caller{}, errorf(400, "IncompleteSignature", `SignatureVersion must be "1.0", not %q.`, v)
+	if ver := params.Get("SignatureVersion"); ver != "1.0" {
+		return caller{}, errorf(400, "IncompleteSignature", `SignatureVersion must be "1.0", not %q.`, ver)
 	}
-	want := v1Signature(cred.Secret, v1StringToSign(method, params))
-	if subtle.ConstantTimeCompare([]byte(want), []byte(params.Get("Signature"))) != 1 {
+	if !equal(v1Signature(cred.Secret, v1StringToSign(method, params)), params.Get("Signature")) {
 		return caller{}, signatureMismatch()
 	}
-	if err := s.checkTimestamp(params.Get("Timestamp"), "Timestamp"); err != nil {
-		return caller{}, err
-	}
-	if err := checkToken(cred, params.Get("SecurityToken")); err != nil {
-		return caller{}, err
-	}
-	if err := s.useNonce(params.Get("SignatureNonce"), "SignatureNonce"); err != nil {
-		return caller{}, err
-	}
-	return caller{action: params.Get("Action"), version: params.Get("Version")}, nil
+	return v.admit(cred, params.Get, v1Fields)
 }
 
-func signatureMismatch() *apiError {
-	return errorf(400, "SignatureDoesNotMatch",
-		"The request signature we calculated does not match the signature you provided. Check your key and signing method.")
+// credential looks up an access key.
+func (v *verifier) credential(accessKeyID string) (Credential, *apiError) {
+	cred, ok := v.creds[accessKeyID]
+	if !ok {
+		return Credential{}, errorf(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+	}
+	return cred, nil
+}
+
+// admit checks what a good signature does not prove, reading the fields
+// with get: the timestamp, the STS token and the nonce, in that order.
+func (v *verifier) admit(cred Credential, get func(string) string, f signedFields) (caller, *apiError) {
+	if err := v.checkTimestamp(get(f.date), f.date); err != nil {
+		return caller{}, err
+	}
+	if err := checkToken(cred, get(f.token)); err != nil {
+		return caller{}, err
+	}
+	if err := v.useNonce(get(f.nonce), f.nonce); err != nil {
+		return caller{}, err
+	}
+	return caller{action: get(f.action), version: get(f.version)}, nil
 }
 
 // checkTimestamp requires an ISO 8601 UTC time within clockSkew of the
 // simulator's clock.
-func (s *Server) checkTimestamp(v, name string) *apiError {
-	if v == "" {
-		return errorf(400, "MissingParameter",
-			"The input parameter %q that is mandatory for processing this request is not supplied.", name)
+func (v *verifier) checkTimestamp(value, name string) *apiError {
+	if value == "" {
+		return missingParameter(name)
 	}
-	t, err := time.Parse(time.RFC3339, v)
+	t, err := time.Parse(time.RFC3339, value)
 	if err != nil {
-		return errorf(400, "InvalidTimeStamp.Format", "Specified time stamp %q is not in ISO 8601 UTC form (yyyy-MM-ddTHH:mm:ssZ).", v)
+		return errorf(400, "InvalidTimeStamp.Format", "Specified time stamp %q is not in ISO 8601 UTC form (yyyy-MM-ddTHH:mm:ssZ).", value)
 	}
-	if d := s.now().Sub(t); d > clockSkew || d < -clockSkew {
+	if d := v.now().Sub(t); d > clockSkew || d < -clockSkew {
 		return errorf(400, "InvalidTimeStamp.Expired",
-			"Specified time stamp or date value is expired: %s is more than %s from the server's time.", v, clockSkew)
+			"Specified time stamp or date value is expired: %s is more than %s from the server's time.", value, clockSkew)
+	}
+	return nil
+}
+
+// useNonce records the nonce, refusing one seen before.
+func (v *verifier) useNonce(nonce, name string) *apiError {
+	if nonce == "" {
+		return missingParameter(name)
+	}
+	if !v.nonces.use(nonce, v.now()) {
+		return errorf(400, "SignatureNonceUsed", "The request signature nonce has been used.")
 	}
 	return nil
 }
@@ -179,7 +181,7 @@ func checkToken(cred Credential, token string) *apiError {
 	if cred.SecurityToken == "" {
 		return nil
 	}
-	if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(cred.SecurityToken)) != 1 {
+	if token == "" || !equal(token, cred.SecurityToken) {
 		return errorf(400, "InvalidSecurityToken.Malformed", "The Security Token is malformed.")
 	}
 	if cred.Expired {
@@ -188,41 +190,12 @@ func checkToken(cred Credential, token string) *apiError {
 	return nil
 }
 
-func (s *Server) useNonce(nonce, name string) *apiError {
-	if nonce == "" {
-		return errorf(400, "MissingParameter",
-			"The input parameter %q that is mandatory for processing this request is not supplied.", name)
-	}
-	if !s.nonces.use(nonce, s.now()) {
-		return errorf(400, "SignatureNonceUsed", "The request signature nonce has been used.")
-	}
-	return nil
+// equal compares secrets in constant time.
+func equal(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
-// nonceCache remembers nonces in two generations, each rotated out after
-// twice the clock skew, so a nonce is remembered for at least as long as a
-// request carrying it can pass the timestamp check, and memory stays
-// bounded under a long benchmark.
-type nonceCache struct {
-	mu      sync.Mutex
-	cur     map[string]struct{}
-	prev    map[string]struct{}
-	rotated time.Time
-}
-
-// use records nonce and reports whether it was fresh.
-func (c *nonceCache) use(nonce string, now time.Time) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cur == nil || now.Sub(c.rotated) >= 2*clockSkew {
-		c.prev, c.cur, c.rotated = c.cur, map[string]struct{}{}, now
-	}
-	if _, ok := c.cur[nonce]; ok {
-		return false
-	}
-	if _, ok := c.prev[nonce]; ok {
-		return false
-	}
-	c.cur[nonce] = struct{}{}
-	return true
+func signatureMismatch() *apiError {
+	return errorf(400, "SignatureDoesNotMatch",
+		"The request signature we calculated does not match the signature you provided. Check your key and signing method.")
 }

@@ -1,10 +1,6 @@
 package simulator
 
-import (
-	"context"
-	"math/rand/v2"
-	"time"
-)
+import "time"
 
 // The demo account's static access key, accepted by a Server built from
 // Demo(). It opens nothing but the simulator.
@@ -42,74 +38,5 @@ func Demo() Config {
 			"us-west-1":    40 * time.Millisecond,
 		},
 		RateLimit: map[string]float64{"": 20},
-	}
-}
-
-// churnNext is the status an instance moves to next.
-var churnNext = map[string]string{
-	StatusRunning:  StatusStopping,
-	StatusStopping: StatusStopped,
-	StatusStopped:  StatusStarting,
-	StatusStarting: StatusRunning,
-	StatusPending:  StatusRunning,
-}
-
-// Churn moves a few random instances one step along their life cycle every
-// interval (Running→Stopping→Stopped→Starting→Running, Pending→Running),
-// until ctx is done or the server is closed. It blocks: run it in its own
-// goroutine. The choices follow from seed. A non-positive interval means
-// one second.
-func (s *Server) Churn(ctx context.Context, interval time.Duration, seed int64) {
-	if interval <= 0 {
-		interval = time.Second
-	}
-	rng := rand.New(rand.NewPCG(uint64(seed), 0x636875726e))
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.closing:
-			return
-		case <-t.C:
-			s.churnOnce(rng)
-		}
-	}
-}
-
-// churnOnce moves 1–5 instances (about 1% of the fleet) one step.
-func (s *Server) churnOnce(rng *rand.Rand) {
-	names := s.fleet.regionNames()
-	s.fleet.mu.Lock()
-	defer s.fleet.mu.Unlock()
-	total := 0
-	for _, name := range names {
-		if rf, ok := s.fleet.regions[name]; ok {
-			total += len(rf.order)
-		}
-	}
-	if total == 0 {
-		return
-	}
-	for range min(max(total/100, 1), 5) {
-		idx := rng.IntN(total)
-		for _, name := range names {
-			rf, ok := s.fleet.regions[name]
-			if !ok {
-				continue
-			}
-			if idx >= len(rf.order) {
-				idx -= len(rf.order)
-				continue
-			}
-			p := rf.order[idx]
-			next, ok := churnNext[p.status]
-			if !ok {
-				next = StatusRunning
-			}
-			p.status = next
-			break
-		}
 	}
 }

@@ -1,12 +1,39 @@
 // Package simulator is a loopback stand-in for the Alibaba Cloud ECS
-// OpenAPI (RPC style, version 2014-05-26).
+// OpenAPI (RPC style, version 2014-05-26), used by the tests, the
+// benchmarks and the exporter's --demo mode.
 //
-// It answers DescribeInstanceStatus, DescribeInstances and DescribeRegions for a configured,
-// in-memory fleet, and checks every request's signature the way the real
-// API does, both the V3 ACS3-HMAC-SHA256 Authorization header (the Go SDK's
-// default) and the V1 HMAC-SHA1 query signature (SignatureAlgorithm "v2").
-// Per-region latency, rate limits and injected faults let tests, benchmarks
-// and the exporter's --demo mode exercise the unhappy paths too.
+// It answers DescribeInstanceStatus, DescribeInstances and DescribeRegions
+// for a configured, in-memory fleet, and checks every request's signature
+// the way the real API does, both the V3 ACS3-HMAC-SHA256 Authorization
+// header (the Go SDK's default) and the V1 HMAC-SHA1 query signature
+// (SignatureAlgorithm "v2"). Per-region latency, rate limits and injected
+// faults let tests, benchmarks and --demo exercise the unhappy paths too.
+//
+// # How it is built
+//
+// Server (server.go) owns no lock. It routes each call through parts that
+// each live in one file and guard their own state:
+//
+//	lifecycle    lifecycle.go     listener, handlers in flight, the closing signal (mutex)
+//	verifier     auth.go          credentials, clock and nonceCache (nonce_cache.go, mutex)
+//	rateLimits   rate_limits.go   one token bucket per region (mutex)
+//	latencies    latencies.go     per-region delay (read-only)
+//	faultList    fault_list.go    injected Faults (fault.go) and their counts (mutex)
+//	fleet        fleet.go         every regionFleet (region_fleet.go), lookups and churn (RWMutex)
+//	statsTable   stats_table.go   Stats (stats.go) per region (RWMutex); counters.go, call_stats.go (atomic)
+//	requestIDs   request_ids.go   UUID-shaped request IDs (atomic)
+//
+// A call (call.go) reads its parameters (params.go), is authenticated with
+// the pure signature functions (signature.go, authorization.go), passes the
+// rate limit, latency and faults, and is answered by its action. The
+// actions are functions in the table of action.go, one file each
+// (describe_instance_status.go, describe_instances.go, describe_regions.go):
+// adding an action is a new file and one entry in that table. Errors and
+// answers are written by errors.go and response.go. Config (config.go)
+// describes the account; Instance (instance.go) one instance;
+// GenerateFleet (generate.go) and Demo (demo.go) build fleets.
+//
+// # Errors
 //
 // Error codes the simulator answers with, and their HTTP status:
 //
@@ -21,13 +48,15 @@
 //	400 InvalidSecurityToken.Expired         an STS credential marked Expired
 //	400 InvalidVersion                       a Version other than 2014-05-26
 //	404 InvalidAction.NotFound               an action other than DescribeInstanceStatus, DescribeInstances, DescribeRegions
-//	400 MissingRegionId                      DescribeInstanceStatus without RegionId
+//	400 MissingRegionId                      DescribeInstanceStatus or DescribeInstances without RegionId
 //	404 InvalidRegionId.NotFound             a RegionId the account does not have
 //	404 InvalidZoneId.NotFound               a ZoneId not in the region
-//	400 InvalidParameter                     PageNumber below 1, PageSize outside 1..50, or a malformed query
+//	400 InvalidParameter                     PageNumber below 1, PageSize outside 1..50, MaxResults outside 1..100, a malformed NextToken or query
 //	403 InvalidParameter.TooManyInstanceIds  more than 100 InstanceId.N values
 //	400 Throttling.User                      the region's rate limit is exhausted
 //	503 ServiceUnavailable                   the simulator is closing
+//
+// # Concurrency
 //
 // The Go SDK's clients are not safe for concurrent use, and by default all
 // its clients share one net/http client per endpoint whose fields every call

@@ -1,10 +1,8 @@
 package simulator
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 )
 
 // apiError is an error the simulator answers with, as the real API would.
@@ -22,6 +20,17 @@ func errorf(status int, code, format string, args ...any) *apiError {
 	return &apiError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// missingParameter is the API's answer to a request without a mandatory
+// parameter (or header) name.
+func missingParameter(name string) *apiError {
+	return errorf(400, "MissingParameter",
+		"The input parameter %q that is mandatory for processing this request is not supplied.", name)
+}
+
+func errShuttingDown() *apiError {
+	return errorf(http.StatusServiceUnavailable, "ServiceUnavailable", "The simulator is shutting down.")
+}
+
 // errorBody is the JSON error document of the ECS OpenAPI.
 type errorBody struct {
 	RequestID string `json:"RequestId"`
@@ -31,30 +40,13 @@ type errorBody struct {
 	Recommend string `json:"Recommend"`
 }
 
-const jsonContentType = "application/json;charset=utf-8"
-
 // errorJSON renders e for a request to host.
 func errorJSON(requestID, host string, e *apiError) []byte {
-	b, err := json.Marshal(errorBody{
+	return mustJSON(errorBody{
 		RequestID: requestID,
 		HostID:    host,
 		Code:      e.Code,
 		Message:   e.Message,
 		Recommend: "https://api.aliyun.com/troubleshoot?q=" + e.Code + "&product=Ecs&requestId=" + requestID,
 	})
-	if err != nil { // cannot happen: only strings
-		panic(err)
-	}
-	return b
-}
-
-// writeBody sends a complete response.
-func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
-	h := w.Header()
-	if contentType != "" {
-		h.Set("Content-Type", contentType)
-	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
 }

@@ -1,8 +1,6 @@
 package simulator
 
 import (
-	"fmt"
-	"hash/fnv"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -10,88 +8,9 @@ import (
 	"sync"
 )
 
-// Instance is one ECS instance in the simulated fleet. Name, Type and Tags
-// are only reported by DescribeInstances.
-type Instance struct {
-	ID, Zone, Status string
-	Name, Type       string
-	Tags             map[string]string
-}
-
-// Instance statuses the ECS API reports.
-const (
-	StatusPending  = "Pending"
-	StatusStarting = "Starting"
-	StatusRunning  = "Running"
-	StatusStopping = "Stopping"
-	StatusStopped  = "Stopped"
-)
-
-// instance is the simulator's own copy of an Instance; pointers to it are
-// shared by a region's listing order, its zone listings and its ID index.
-type instance struct {
-	id, zone, status string
-	name, typ        string
-	tags             map[string]string
-}
-
-func newInstance(in Instance) *instance {
-	return &instance{id: in.ID, zone: in.Zone, status: in.Status, name: in.Name, typ: in.Type, tags: maps.Clone(in.Tags)}
-}
-
-func (p *instance) export() Instance {
-	return Instance{ID: p.id, Zone: p.zone, Status: p.status, Name: p.name, Type: p.typ, Tags: maps.Clone(p.tags)}
-}
-
-// regionFleet is one region's instances. Its listing order is the order
-// DescribeInstanceStatus pages through; each zone listing keeps the same
-// relative order, so a zone-filtered page is a plain slice too.
-type regionFleet struct {
-	order  []*instance
-	byZone map[string][]*instance
-	byID   map[string]*instance
-	zones  map[string]struct{} // valid ZoneIds: every zone ever used, plus Config.Zones
-}
-
-func newRegionFleet() *regionFleet {
-	return &regionFleet{
-		byZone: map[string][]*instance{},
-		byID:   map[string]*instance{},
-		zones:  map[string]struct{}{},
-	}
-}
-
-func (rf *regionFleet) add(p *instance, atHead bool) {
-	if old, ok := rf.byID[p.id]; ok {
-		rf.remove(old)
-	}
-	rf.byID[p.id] = p
-	rf.zones[p.zone] = struct{}{}
-	if atHead {
-		rf.order = slices.Insert(rf.order, 0, p)
-		rf.byZone[p.zone] = slices.Insert(rf.byZone[p.zone], 0, p)
-		return
-	}
-	rf.order = append(rf.order, p)
-	rf.byZone[p.zone] = append(rf.byZone[p.zone], p)
-}
-
-func (rf *regionFleet) remove(p *instance) {
-	delete(rf.byID, p.id)
-	rf.order = removePtr(rf.order, p)
-	rf.byZone[p.zone] = removePtr(rf.byZone[p.zone], p)
-}
-
-func removePtr(s []*instance, p *instance) []*instance {
-	i := slices.Index(s, p)
-	if i < 0 {
-		return s
-	}
-	return slices.Delete(s, i, i+1)
-}
-
-// fleet is every region's instances behind one lock: requests take the read
-// lock to copy out a page; the mutators take the write lock.
+// fleet is every region's instances behind one lock: the actions take the
+// read lock to copy out a page; the mutators and churn take the write
+// lock. Nothing outside fleet touches its regions.
 type fleet struct {
 	mu      sync.RWMutex
 	regions map[string]*regionFleet
@@ -109,7 +28,7 @@ func newFleet(regions map[string][]Instance, zones map[string][]string) *fleet {
 			if _, dup := rf.byID[in.ID]; dup {
 				continue
 			}
-			rf.add(newInstance(in), false)
+			rf.add(in.clone(), false)
 		}
 		f.regions[name] = rf
 	}
@@ -125,6 +44,7 @@ func newFleet(regions map[string][]Instance, zones map[string][]string) *fleet {
 	return f
 }
 
+// hasRegion reports whether the account has region.
 func (f *fleet) hasRegion(region string) bool {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
@@ -135,13 +55,8 @@ func (f *fleet) hasRegion(region string) bool {
 // regionNames returns the regions, sorted.
 func (f *fleet) regionNames() []string {
 	f.mu.RLock()
-	names := make([]string, 0, len(f.regions))
-	for name := range f.regions {
-		names = append(names, name)
-	}
-	f.mu.RUnlock()
-	sort.Strings(names)
-	return names
+	defer f.mu.RUnlock()
+	return slices.Sorted(maps.Keys(f.regions))
 }
 
 // checkScope reports the API error for a region or zone the account lacks.
@@ -161,12 +76,6 @@ func (f *fleet) checkScope(region, zone string) *apiError {
 	return nil
 }
 
-// statusItem is one entry of a DescribeInstanceStatus page.
-type statusItem struct {
-	InstanceID string `json:"InstanceId"`
-	Status     string `json:"Status"`
-}
-
 // pageQuery selects one page of a region's listing.
 type pageQuery struct {
 	region, zone string
@@ -183,10 +92,7 @@ func (f *fleet) page(q pageQuery) (total int, items []statusItem) {
 	if !ok {
 		return 0, nil
 	}
-	list := rf.order
-	if q.zone != "" {
-		list = rf.byZone[q.zone]
-	}
+	list := rf.listing(q.zone)
 	if q.ids != nil {
 		list = rf.pick(q.ids, q.zone)
 	}
@@ -198,7 +104,7 @@ func (f *fleet) page(q pageQuery) (total int, items []statusItem) {
 	end := min(start+q.size, total)
 	items = make([]statusItem, 0, end-start)
 	for _, p := range list[start:end] {
-		items = append(items, statusItem{InstanceID: p.id, Status: p.status})
+		items = append(items, statusItem{InstanceID: p.ID, Status: p.Status})
 	}
 	return total, items
 }
@@ -212,54 +118,34 @@ func (f *fleet) slice(region, zone string, offset, size int) (total int, out []I
 	if !ok {
 		return 0, nil
 	}
-	list := rf.order
-	if zone != "" {
-		list = rf.byZone[zone]
-	}
+	list := rf.listing(zone)
 	if offset >= len(list) {
 		return len(list), nil
 	}
 	for _, p := range list[offset:min(offset+size, len(list))] {
-		out = append(out, p.export())
+		out = append(out, *p.clone())
 	}
 	return len(list), out
 }
 
-// pick returns the named instances that exist (and are in zone, when
-// given), in the order named, without repeats.
-func (rf *regionFleet) pick(ids []string, zone string) []*instance {
-	out := make([]*instance, 0, len(ids))
-	seen := make(map[string]struct{}, len(ids))
-	for _, id := range ids {
-		p, ok := rf.byID[id]
-		if !ok || (zone != "" && p.zone != zone) {
-			continue
-		}
-		if _, dup := seen[id]; dup {
-			continue
-		}
-		seen[id] = struct{}{}
-		out = append(out, p)
+// instances copies out a region's whole listing; nil for an unknown region.
+func (f *fleet) instances(region string) []Instance {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	rf, ok := f.regions[region]
+	if !ok {
+		return nil
+	}
+	out := make([]Instance, len(rf.order))
+	for i, p := range rf.order {
+		out[i] = *p.clone()
 	}
 	return out
 }
 
-// SetStatus changes one instance's status. It reports whether the instance
-// was found.
-func (s *Server) SetStatus(region, instanceID, status string) bool {
-	s.fleet.mu.Lock()
-	defer s.fleet.mu.Unlock()
-	_, p := s.fleet.lookup(region, instanceID)
-	if p == nil {
-		return false
-	}
-	p.status = status
-	return true
-}
-
 // lookup finds an instance and its region; nil when either is unknown.
 // f.mu must be held.
-func (f *fleet) lookup(region, instanceID string) (*regionFleet, *instance) {
+func (f *fleet) lookup(region, instanceID string) (*regionFleet, *Instance) {
 	rf, ok := f.regions[region]
 	if !ok {
 		return nil, nil
@@ -267,27 +153,35 @@ func (f *fleet) lookup(region, instanceID string) (*regionFleet, *instance) {
 	return rf, rf.byID[instanceID]
 }
 
-// Insert adds an instance at the head (atHead) or the tail of the region's
-// listing order, so a sweep already under way sees the listing shift. An
-// instance with the same ID is replaced. A region not yet known is created,
-// and from then on is a valid RegionId.
-func (s *Server) Insert(region string, inst Instance, atHead bool) {
-	s.fleet.mu.Lock()
-	defer s.fleet.mu.Unlock()
-	rf, ok := s.fleet.regions[region]
-	if !ok {
-		rf = newRegionFleet()
-		s.fleet.regions[region] = rf
+// setStatus changes one instance's status and reports whether it exists.
+func (f *fleet) setStatus(region, instanceID, status string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, p := f.lookup(region, instanceID)
+	if p == nil {
+		return false
 	}
-	rf.add(newInstance(inst), atHead)
+	p.Status = status
+	return true
 }
 
-// Remove deletes an instance from the region's listing. It reports whether
-// the instance was found. Its zone stays a valid ZoneId.
-func (s *Server) Remove(region, instanceID string) bool {
-	s.fleet.mu.Lock()
-	defer s.fleet.mu.Unlock()
-	rf, p := s.fleet.lookup(region, instanceID)
+// insert adds a copy of inst to region, creating the region when new.
+func (f *fleet) insert(region string, inst Instance, atHead bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rf, ok := f.regions[region]
+	if !ok {
+		rf = newRegionFleet()
+		f.regions[region] = rf
+	}
+	rf.add(inst.clone(), atHead)
+}
+
+// remove deletes an instance and reports whether it existed.
+func (f *fleet) remove(region, instanceID string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rf, p := f.lookup(region, instanceID)
 	if p == nil {
 		return false
 	}
@@ -295,69 +189,39 @@ func (s *Server) Remove(region, instanceID string) bool {
 	return true
 }
 
-// Instances returns a copy of the region's instances in listing order: the
-// ground truth a test compares an exporter's output with. An unknown region
-// yields nil.
-func (s *Server) Instances(region string) []Instance {
-	s.fleet.mu.RLock()
-	defer s.fleet.mu.RUnlock()
-	rf, ok := s.fleet.regions[region]
-	if !ok {
-		return nil
+// churn moves 1–5 instances (about 1% of the fleet), drawn from rng, one
+// step along their life cycle (churnNext; an unknown status goes to
+// Running).
+func (f *fleet) churn(rng *rand.Rand) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	names := slices.Sorted(maps.Keys(f.regions))
+	total := 0
+	for _, name := range names {
+		total += len(f.regions[name].order)
 	}
-	out := make([]Instance, len(rf.order))
-	for i, p := range rf.order {
-		out[i] = p.export()
+	if total == 0 {
+		return
 	}
-	return out
+	for range min(max(total/100, 1), 5) {
+		p := f.nth(names, rng.IntN(total))
+		next, ok := churnNext[p.Status]
+		if !ok {
+			next = StatusRunning
+		}
+		p.Status = next
+	}
 }
 
-// GenerateFleet builds a deterministic fleet of n instances in region. IDs
-// are "i-" + 8 hex digits of the region's hash + a 10-digit sequence number,
-// so they are stable for (region, i) and sort in sequence order. Zones are
-// "<region>-a", "-b" and "-c" round-robin. About 80% of the instances are
-// Running, 17% Stopped and 3% Pending, Starting or Stopping, drawn from seed.
-// Names are "<role>-<n>", types cycle through a few instance types, and
-// every instance has "team" and "env" tags.
-func GenerateFleet(region string, n int, seed int64) []Instance {
-	if n <= 0 {
-		return []Instance{}
-	}
-	h := regionHash(region)
-	rng := rand.New(rand.NewPCG(uint64(seed), uint64(h)))
-	transitional := [...]string{StatusPending, StatusStarting, StatusStopping}
-	out := make([]Instance, n)
-	for i := range out {
-		status := StatusRunning
-		switch x := rng.IntN(100); {
-		case x >= 97:
-			status = transitional[rng.IntN(len(transitional))]
-		case x >= 80:
-			status = StatusStopped
+// nth is the idx-th instance, counting through the regions in the order
+// of names. f.mu must be held.
+func (f *fleet) nth(names []string, idx int) *Instance {
+	for _, name := range names {
+		order := f.regions[name].order
+		if idx < len(order) {
+			return order[idx]
 		}
-		role := roles[i%len(roles)]
-		out[i] = Instance{
-			ID:     fmt.Sprintf("i-%08x%010d", h, i),
-			Zone:   region + "-" + string(rune('a'+i%3)),
-			Status: status,
-			Name:   fmt.Sprintf("%s-%d", role.name, i),
-			Type:   instanceTypes[i%len(instanceTypes)],
-			Tags:   map[string]string{"team": role.team, "env": envs[i%len(envs)]},
-		}
+		idx -= len(order)
 	}
-	return out
-}
-
-var (
-	roles = []struct{ name, team string }{
-		{"checkout-db", "payments"}, {"web", "storefront"}, {"search", "discovery"}, {"batch", "data"},
-	}
-	instanceTypes = []string{"ecs.g7.large", "ecs.c7.xlarge", "ecs.r7.2xlarge", "ecs.t6-c1m1.large"}
-	envs          = []string{"prod", "prod", "staging"}
-)
-
-func regionHash(region string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(region))
-	return h.Sum32()
+	panic("simulator: churn index out of range") // cannot happen: idx < total
 }

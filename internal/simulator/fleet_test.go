@@ -3,8 +3,7 @@ package simulator
 import (
 	"context"
 	"reflect"
-	"sort"
-	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -115,60 +114,43 @@ func TestOnRequestCanChangeTheFleetMidSweep(t *testing.T) {
 	}
 }
 
-func TestGenerateFleetIsDeterministic(t *testing.T) {
-	const region = "eu-central-1"
-	a, b := GenerateFleet(region, 1000, 42), GenerateFleet(region, 1000, 42)
-	if !reflect.DeepEqual(a, b) {
-		t.Fatal("two fleets from the same seed differ")
+func TestConcurrentCallsAndFleetChangesAreRaceFree(t *testing.T) {
+	const region = "cn-hangzhou"
+	s, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: GenerateFleet(region, 300, 1)}})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	churned := make(chan struct{})
+	go func() {
+		defer close(churned)
+		s.Churn(ctx, time.Millisecond, 1)
+	}()
+	var wg sync.WaitGroup
+	for w := range 4 {
+		// One SDK client per goroutine, each with its own HTTP client: the
+		// SDK's clients are not safe for concurrent use (see ownHTTP).
+		c := newClient(t, endpoint, clientOpts{ownHTTP: true})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 10 {
+				id := "i-extra-" + string(rune('a'+w)) + string(rune('a'+i))
+				s.Insert(region, Instance{ID: id, Zone: "cn-hangzhou-a", Status: StatusPending}, i%2 == 0)
+				if _, err := describe(context.Background(), c, statusQuery{region: region, zone: "cn-hangzhou-a", page: int32(i%4 + 1), size: 50}); err != nil {
+					t.Error(err)
+				}
+				s.SetStatus(region, id, StatusRunning)
+				s.Remove(region, id)
+			}
+		}()
 	}
-	ids := fleetIDs(a)
-	if !sort.StringsAreSorted(ids) {
-		t.Error("IDs do not sort in sequence order")
+	wg.Wait()
+	cancel()
+	<-churned
+	if got := len(s.Instances(region)); got != 300 {
+		t.Errorf("fleet has %d instances after adding and removing the extras, want 300", got)
 	}
-	seen := map[string]bool{}
-	counts := map[string]int{}
-	for i, in := range a {
-		if seen[in.ID] || !strings.HasPrefix(in.ID, "i-") {
-			t.Fatalf("ID %q is repeated or malformed", in.ID)
-		}
-		seen[in.ID] = true
-		if want := region + "-" + string(rune('a'+i%3)); in.Zone != want {
-			t.Fatalf("instance %d in zone %s, want %s", i, in.Zone, want)
-		}
-		counts[in.Status]++
-	}
-	if counts[StatusRunning] < 700 || counts[StatusStopped] < 100 || counts[StatusRunning]+counts[StatusStopped] == 1000 {
-		t.Errorf("status mix %v: want mostly Running, some Stopped, a few in transition", counts)
-	}
-	if short := GenerateFleet(region, 10, 7); !reflect.DeepEqual(fleetIDs(short), ids[:10]) {
-		t.Error("IDs depend on n or the seed, want them stable for (region, i)")
-	}
-	if other := GenerateFleet("us-west-1", 1, 42); other[0].ID == a[0].ID {
-		t.Error("two regions share an instance ID")
-	}
-}
-
-func TestTheDemoAccountServesItsFleet(t *testing.T) {
-	cfg := Demo()
-	var names []string
-	total := 0
-	for name, list := range cfg.Regions {
-		names = append(names, name)
-		total += len(list)
-	}
-	sort.Strings(names)
-	if want := []string{"cn-hangzhou", "cn-shanghai", "eu-central-1", "us-west-1"}; !reflect.DeepEqual(names, want) {
-		t.Errorf("demo regions %v, want %v", names, want)
-	}
-	if total < 200 || total > 500 {
-		t.Errorf("demo fleet has %d instances, want a few hundred", total)
-	}
-	cfg.Latency = nil // keep the test quick
-	_, endpoint := startServer(t, cfg)
-	c := newClient(t, endpoint, clientOpts{key: DemoAccessKeyID, secret: DemoAccessKeySecret})
-	body := mustDescribe(t, c, statusQuery{region: "cn-hangzhou", size: 50})
-	if int(*body.TotalCount) != len(cfg.Regions["cn-hangzhou"]) {
-		t.Errorf("TotalCount %d, want %d", *body.TotalCount, len(cfg.Regions["cn-hangzhou"]))
+	if st := s.Stats(""); st.Calls != 40 || st.Errors != 0 {
+		t.Errorf("Stats = %+v, want 40 calls, no errors", st)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -138,6 +139,30 @@ func v3CanonicalRequest(r v3Request) string {
 	return b.String()
 }
 
+// v3HeaderFunc looks up a signed header's canonical value: host is r.Host
+// (with its port), other headers are their trimmed values, several values
+// sorted and joined with commas.
+func v3HeaderFunc(r *http.Request) func(string) string {
+	return func(name string) string {
+		if strings.EqualFold(name, "host") {
+			return r.Host
+		}
+		vals := r.Header.Values(name)
+		switch len(vals) {
+		case 0:
+			return ""
+		case 1:
+			return strings.TrimSpace(vals[0])
+		}
+		trimmed := make([]string, len(vals))
+		for i, v := range vals {
+			trimmed[i] = strings.TrimSpace(v)
+		}
+		sort.Strings(trimmed)
+		return strings.Join(trimmed, ",")
+	}
+}
+
 // v3StringToSign is the algorithm name, a newline and the hex SHA-256 of the
 // canonical request.
 func v3StringToSign(canonicalRequest string) string {
@@ -149,42 +174,4 @@ func v3Signature(secret, stringToSign string) string {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write([]byte(stringToSign))
 	return hex.EncodeToString(m.Sum(nil))
-}
-
-// v3Authorization is the parsed Authorization header of a V3 request.
-type v3Authorization struct {
-	AccessKeyID   string
-	SignedHeaders []string
-	Signature     string
-}
-
-// parseV3Authorization parses
-// "ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=a;b;c,Signature=hex".
-// ok is false when the header is not in that form.
-func parseV3Authorization(h string) (a v3Authorization, ok bool) {
-	rest, found := strings.CutPrefix(h, v3Algorithm+" ")
-	if !found {
-		return a, false
-	}
-	var haveCred, haveSigned, haveSig bool
-	for _, part := range strings.Split(rest, ",") {
-		k, v, found := strings.Cut(strings.TrimSpace(part), "=")
-		if !found {
-			return a, false
-		}
-		switch k {
-		case "Credential":
-			a.AccessKeyID, haveCred = v, true
-		case "SignedHeaders":
-			a.SignedHeaders, haveSigned = strings.Split(v, ";"), true
-		case "Signature":
-			a.Signature, haveSig = v, true
-		default:
-			return a, false
-		}
-	}
-	if !haveCred || !haveSigned || !haveSig || a.AccessKeyID == "" || a.Signature == "" {
-		return a, false
-	}
-	return a, true
 }

@@ -6,8 +6,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -37,6 +35,7 @@ type Fault struct {
 // isError reports whether f replaces the answer with a JSON error.
 func (f *Fault) isError() bool { return f.Code != "" || f.Status >= 400 }
 
+// apiError is the error an error fault answers with, defaults filled in.
 func (f *Fault) apiError() *apiError {
 	e := &apiError{Status: f.Status, Code: f.Code, Message: f.Message}
 	if e.Status == 0 {
@@ -54,60 +53,37 @@ func (f *Fault) apiError() *apiError {
 	return e
 }
 
-type faultEntry struct {
-	region  string
-	fault   Fault
-	matched int // matching calls seen
-	fired   int // calls affected
-}
-
-// faultList is the injected faults in injection order.
-type faultList struct {
-	n       atomic.Int32 // len(entries), read without the lock on the hot path
-	mu      sync.Mutex
-	entries []*faultEntry
-}
-
-// InjectFault adds a fault for region ("" = every region). A call's region
-// is its RegionId parameter, so a call without one (DescribeRegions) meets
-// only the faults for every region.
-func (s *Server) InjectFault(region string, f Fault) {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	s.faults.entries = append(s.faults.entries, &faultEntry{region: region, fault: f})
-	s.faults.n.Store(int32(len(s.faults.entries)))
-}
-
-// ClearFaults removes every injected fault.
-func (s *Server) ClearFaults() {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	s.faults.entries = nil
-	s.faults.n.Store(0)
-}
-
-// pick returns the fault that fires on this call, if any.
-func (l *faultList) pick(region, action string) (Fault, bool) {
-	if l.n.Load() == 0 {
-		return Fault{}, false
+// answer sends the fault's own answer in place of the call's real one:
+// a reset, a raw body or an error. It reports whether f has such an answer.
+func (f *Fault) answer(c *call) bool {
+	switch {
+	case f.Reset:
+		resetConn(c.w)
+	case f.Body != nil:
+		status := f.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		writeBody(c.w, status, f.ContentType, f.Body)
+	case f.isError():
+		c.send(f.apiError())
+	default:
+		return false
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, e := range l.entries {
-		if (e.region != "" && e.region != region) || (e.fault.Action != "" && e.fault.Action != action) {
-			continue
-		}
-		if e.fault.Times > 0 && e.fired >= e.fault.Times {
-			continue
-		}
-		e.matched++
-		if e.fault.Every > 1 && e.matched%e.fault.Every != 0 {
-			continue
-		}
-		e.fired++
-		return e.fault, true
+	return true
+}
+
+// deliver sends the call's real JSON answer as f changes it: padded to
+// Oversize, cut off half way by Truncate.
+func (f *Fault) deliver(w http.ResponseWriter, status int, body []byte) {
+	if f.Oversize > 0 {
+		body = padJSON(body, f.Oversize)
 	}
-	return Fault{}, false
+	if f.Truncate {
+		writeTruncated(w, status, jsonContentType, body)
+		return
+	}
+	writeBody(w, status, jsonContentType, body)
 }
 
 // padJSON grows a JSON object to at least size bytes by adding a "Padding"

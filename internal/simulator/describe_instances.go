@@ -1,0 +1,112 @@
+package simulator
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+const (
+	defaultMaxResults = 10
+	maxMaxResults     = 100
+	nextTokenPrefix   = "sim-next-"
+)
+
+// tagItem is one tag of a DescribeInstances entry.
+type tagItem struct {
+	TagKey   string `json:"TagKey"`
+	TagValue string `json:"TagValue"`
+}
+
+// instanceItem is one entry of the DescribeInstances answer.
+type instanceItem struct {
+	InstanceID         string `json:"InstanceId"`
+	InstanceName       string `json:"InstanceName"`
+	HostName           string `json:"HostName"`
+	InstanceType       string `json:"InstanceType"`
+	RegionID           string `json:"RegionId"`
+	ZoneID             string `json:"ZoneId"`
+	Status             string `json:"Status"`
+	InstanceChargeType string `json:"InstanceChargeType"`
+	OSType             string `json:"OSType"`
+	Tags               struct {
+		Tag []tagItem `json:"Tag"`
+	} `json:"Tags"`
+}
+
+// instancesBody is the DescribeInstances answer.
+type instancesBody struct {
+	RequestID  string `json:"RequestId"`
+	NextToken  string `json:"NextToken"`
+	MaxResults int    `json:"MaxResults"`
+	// TotalCount is not meaningful when paging with NextToken; like the
+	// real API, the simulator still sends one.
+	TotalCount int `json:"TotalCount"`
+	Instances  struct {
+		Instance []instanceItem `json:"Instance"`
+	} `json:"Instances"`
+}
+
+// describeInstances answers one NextToken page of a region's instances
+// (zone-filtered when ZoneId is given). MaxResults runs 1..100 and, as in
+// the real API, a value below 10 counts as 10. NextToken is opaque to
+// clients; an empty one in the response means the listing is done.
+func describeInstances(c actionCall) ([]byte, *apiError) {
+	region, err := requiredRegion(c.params)
+	if err != nil {
+		return nil, err
+	}
+	size, err := intParam(c.params, "MaxResults", defaultMaxResults, 1, maxMaxResults)
+	if err != nil {
+		return nil, err
+	}
+	size = max(size, defaultMaxResults)
+	offset, err := nextTokenOffset(c.params.Get("NextToken"))
+	if err != nil {
+		return nil, err
+	}
+	zone := c.params.Get("ZoneId")
+	if err := c.fleet.checkScope(region, zone); err != nil {
+		return nil, err
+	}
+	total, insts := c.fleet.slice(region, zone, offset, size)
+	var body instancesBody
+	body.RequestID, body.MaxResults, body.TotalCount = c.requestID, size, total
+	body.Instances.Instance = make([]instanceItem, 0, len(insts))
+	for _, in := range insts {
+		body.Instances.Instance = append(body.Instances.Instance, newInstanceItem(region, in))
+	}
+	if offset+len(insts) < total {
+		body.NextToken = nextTokenPrefix + strconv.Itoa(offset+len(insts))
+	}
+	return mustJSON(body), nil
+}
+
+// nextTokenOffset is where in the listing the page named by token starts:
+// 0 for no token, else the offset a previous answer put in its NextToken.
+func nextTokenOffset(token string) (int, *apiError) {
+	if token == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(token, nextTokenPrefix))
+	if !strings.HasPrefix(token, nextTokenPrefix) || err != nil || n < 0 {
+		return 0, errorf(400, "InvalidParameter", "The specified parameter \"NextToken\" is not valid.")
+	}
+	return n, nil
+}
+
+// newInstanceItem describes in as DescribeInstances does, its tags sorted
+// by key.
+func newInstanceItem(region string, in Instance) instanceItem {
+	item := instanceItem{
+		InstanceID: in.ID, InstanceName: in.Name, HostName: in.Name, InstanceType: in.Type,
+		RegionID: region, ZoneID: in.Zone, Status: in.Status,
+		InstanceChargeType: "PostPaid", OSType: "linux",
+	}
+	item.Tags.Tag = []tagItem{}
+	for _, k := range slices.Sorted(maps.Keys(in.Tags)) {
+		item.Tags.Tag = append(item.Tags.Tag, tagItem{TagKey: k, TagValue: in.Tags[k]})
+	}
+	return item
+}
