@@ -3,7 +3,10 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -64,6 +67,42 @@ func TestVendorSDKStaysInAliyun(t *testing.T) {
 	}
 	if seen == 0 {
 		t.Fatalf("found no vendor SDK import at all, not even in aliyun/: is the go list output parsed right?\n%s", out)
+	}
+}
+
+// TestFileSizeLimits holds every Go file of the repository, tools/ included,
+// to the size limits of the layout: 300 lines for code, 400 for tests.
+func TestFileSizeLimits(t *testing.T) {
+	checked := 0
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		limit := 300
+		if strings.HasSuffix(path, "_test.go") {
+			limit = 400
+		}
+		if n := bytes.Count(b, []byte("\n")); n > limit {
+			t.Errorf("%s has %d lines; the limit is %d: split it by what it holds", path, n, limit)
+		}
+		checked++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked == 0 {
+		t.Fatal("found no Go file to check")
 	}
 }
 
