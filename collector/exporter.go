@@ -26,6 +26,9 @@ type Options struct {
 	// MaxStaleness, when > 0, lets a failed region re-emit its last
 	// complete result if that is younger than this. The region still
 	// reports ecs_up 0; ecs_last_success_timestamp_seconds shows the age.
+	// Health follows the same rule; events and info serve their last good
+	// listing up to this long past their refresh interval (with 0, not
+	// after a failed refresh).
 	MaxStaleness time.Duration
 	// OnlyCurrent emits only the value-1 series of the status state set.
 	OnlyCurrent bool
@@ -40,7 +43,8 @@ type Options struct {
 	// Info enables ecs_instance_info, the subscription expiry and the
 	// operation locks.
 	Info InfoOptions
-	// Logger receives one line per failed region sweep. Nil discards.
+	// Logger receives one line per failed region sweep, health fetch or
+	// listing. Nil discards.
 	Logger log.Logger
 }
 
