@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
@@ -99,16 +100,19 @@ func (s *signedRequester) do(ctx context.Context, req apiRequest) *Error {
 // its lower-case spelling, and the signature is the SDK's over them.
 func (s *signedRequester) request(ctx context.Context, req apiRequest, m *credentials.CredentialModel) (*http.Request, error) {
 	date, nonce := timestamp(), newNonce()
-	headers := map[string]*string{
-		"host":                  &s.host,
-		"x-acs-version":         &apiVersion,
-		"x-acs-action":          &req.action,
-		"user-agent":            &s.userAgent,
-		"x-acs-date":            &date,
-		"x-acs-signature-nonce": &nonce,
-		"accept":                &acceptJSON,
-		"x-acs-content-sha256":  &emptyBodyH,
-	}
+	headers := headerMaps.Get().(map[string]*string)
+	defer func() {
+		clear(headers)
+		headerMaps.Put(headers)
+	}()
+	headers["host"] = &s.host
+	headers["x-acs-version"] = &apiVersion
+	headers["x-acs-action"] = &req.action
+	headers["user-agent"] = &s.userAgent
+	headers["x-acs-date"] = &date
+	headers["x-acs-signature-nonce"] = &nonce
+	headers["accept"] = &acceptJSON
+	headers["x-acs-content-sha256"] = &emptyBodyH
 	if m.ProviderName != nil {
 		headers["x-acs-credentials-provider"] = m.ProviderName
 	}
@@ -141,6 +145,10 @@ func (s *signedRequester) request(ctx context.Context, req apiRequest, m *creden
 	hreq.Header["Authorization"] = []string{dara.StringValue(auth)}
 	return hreq, nil
 }
+
+// headerMaps hold the headers to sign between requests: the signer only
+// reads them, and the HTTP request gets copies.
+var headerMaps = sync.Pool{New: func() any { return make(map[string]*string, 12) }}
 
 // encodeQuery is url.Values.Encode of the query, as the SDK sends it:
 // sorted by key, each key and value escaped with url.QueryEscape.
