@@ -286,14 +286,25 @@ func TestDashboardHasTheVariablesAndPanelsItPromises(t *testing.T) {
 			t.Errorf("the not-Running table does not show time in status in seconds: %+v", p)
 		}
 	}
-	health := map[string]string{
-		"Region sweeps (ecs_up)":          "ecs_up{",
-		"Failed sweeps by code":           "ecs_scrape_errors_total{",
-		"API requests by code":            "ecs_api_requests_total{",
-		"Throttled share of API requests": "region:ecs_api_requests_throttled:ratio_rate5m{",
-		"Sweep duration":                  "ecs_scrape_duration_seconds{",
+	// The exporter's health (issue #3), and the instances' health and
+	// lifecycle (issue #11).
+	find("row", "Health and lifecycle")
+	queries := map[string]string{
+		"Region sweeps (ecs_up)":           "ecs_up{",
+		"Failed sweeps by code":            "ecs_scrape_errors_total{",
+		"API requests by code":             "ecs_api_requests_total{",
+		"Throttled share of API requests":  "region:ecs_api_requests_throttled:ratio_rate5m{",
+		"Sweep duration":                   "ecs_scrape_duration_seconds{",
+		"Instances by health status":       "region_health:ecs_instance_health_status:sum{",
+		"Instances whose health is not Ok": "ecs_instance_health_status{",
+		"Locked instances":                 "ecs_instance_operation_lock{",
+		"Upcoming system events":           "ecs_instance_event_not_before_timestamp_seconds{",
+		"Unplanned restarts":               "ecs_instance_event_finish_timestamp_seconds{",
+		"Subscription expiry":              "ecs_instance_expire_timestamp_seconds{",
+		"Collectors (ecs_collector_up)":    "ecs_collector_up{",
+		"Time since last collection":       "ecs_collector_last_success_timestamp_seconds{",
 	}
-	for title, metric := range health {
+	for title, metric := range queries {
 		found := false
 		for _, p := range d.Panels {
 			if p.Title == title {
