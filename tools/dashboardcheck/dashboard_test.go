@@ -261,7 +261,7 @@ func TestDashboardHasTheVariablesAndPanelsItPromises(t *testing.T) {
 	for _, v := range d.Templating.List {
 		vars[v.Name] = v.Type
 	}
-	for name, typ := range map[string]string{"datasource": "datasource", "region": "query", "status": "query"} {
+	for name, typ := range map[string]string{"datasource": "datasource", "region": "query", "account": "query", "status": "query"} {
 		if vars[name] != typ {
 			t.Errorf("variable %s: type %q, want %q", name, vars[name], typ)
 		}
@@ -315,6 +315,13 @@ func TestDashboardHasTheVariablesAndPanelsItPromises(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no panel %q querying %s", title, metric)
+		}
+	}
+	// ecs_api_requests_total counts per account (issue #13): the API panels
+	// can be narrowed to one.
+	for _, title := range []string{"API requests by code", "Throttled share of API requests"} {
+		if p := find("timeseries", title); p != nil && (len(p.Targets) != 1 || !strings.Contains(p.Targets[0].Expr, `account=~"$account"`)) {
+			t.Errorf("panel %q does not filter by the account variable: %+v", title, p.Targets)
 		}
 	}
 }
