@@ -121,7 +121,7 @@ test: deps check staticcheck fuzz vulncheck
 # fuzz runs each fuzz target (package:Name) for FUZZTIME; `make test` runs
 # them briefly. For a longer run: make fuzz FUZZTIME=10m (README, Fuzzing).
 FUZZTIME     ?= 1s
-FUZZ_TARGETS := ./aliyun:FuzzDecodeStatusPage ./aliyun:FuzzResponseHandling \
+FUZZ_TARGETS := ./aliyun:FuzzDecodeStatusPage ./aliyun:FuzzResponseHandling ./aliyun:FuzzDecodeHealthPage ./aliyun:FuzzDecodeEventsPage \
                 ./aliyun:FuzzZoneRegion ./aliyun:FuzzAssignZones \
                 ./internal/simulator:FuzzParseV3Authorization ./internal/simulator:FuzzCanonicalQuery \
                 ./internal/simulator:FuzzServeUnsigned ./internal/simulator:FuzzServeSigned \

@@ -37,10 +37,10 @@ type InstanceInfo struct {
 	Locks []string
 }
 
-// InstanceInfos lists every instance of region with its name, type, zone
-// and tags (restricted to zones when not empty), paging DescribeInstances
-// with NextToken and MaxResults=100. NextToken pages can only be read one
-// after another.
+// InstanceInfos lists every instance of region with its name, type, zone,
+// tags, charge type, expiry and locks (restricted to zones when not
+// empty), paging DescribeInstances with NextToken and MaxResults=100.
+// NextToken pages can only be read one after another.
 func (c *Client) InstanceInfos(ctx context.Context, region string, zones []string) ([]InstanceInfo, error) {
 	rc, err := c.region(region)
 	if err != nil {
@@ -97,7 +97,8 @@ func (c *Client) infoPage(ctx context.Context, rc *regionClient, region, zone, t
 }
 
 // decodeInstancesPage decodes one DescribeInstances page, skipping items
-// with no InstanceId.
+// with no InstanceId. Expires is read only for PrePaid instances (see
+// parseExpiry); Locks are the non-empty OperationLocks reasons.
 func decodeInstancesPage(r io.Reader) ([]InstanceInfo, string, error) {
 	var p struct {
 		NextToken string `json:"NextToken"`
@@ -108,6 +109,7 @@ func decodeInstancesPage(r io.Reader) ([]InstanceInfo, string, error) {
 				InstanceType       string `json:"InstanceType"`
 				ZoneID             string `json:"ZoneId"`
 				InstanceChargeType string `json:"InstanceChargeType"`
+				ExpiredTime        string `json:"ExpiredTime"`
 				OSType             string `json:"OSType"`
 				Tags               struct {
 					Tag []struct {
@@ -115,6 +117,11 @@ func decodeInstancesPage(r io.Reader) ([]InstanceInfo, string, error) {
 						TagValue string `json:"TagValue"`
 					} `json:"Tag"`
 				} `json:"Tags"`
+				OperationLocks struct {
+					LockReason []struct {
+						LockReason string `json:"LockReason"`
+					} `json:"LockReason"`
+				} `json:"OperationLocks"`
 			} `json:"Instance"`
 		} `json:"Instances"`
 	}
@@ -129,6 +136,12 @@ func decodeInstancesPage(r io.Reader) ([]InstanceInfo, string, error) {
 		info := InstanceInfo{
 			ID: w.InstanceID, Zone: w.ZoneID, Name: w.InstanceName, Type: w.InstanceType,
 			ChargeType: w.InstanceChargeType, OSType: w.OSType,
+			Expires: parseExpiry(w.InstanceChargeType, w.ExpiredTime),
+		}
+		for _, l := range w.OperationLocks.LockReason {
+			if l.LockReason != "" {
+				info.Locks = append(info.Locks, l.LockReason)
+			}
 		}
 		if len(w.Tags.Tag) > 0 {
 			info.Tags = make(map[string]string, len(w.Tags.Tag))

@@ -10,7 +10,11 @@
 // # Seams
 //
 //   - Client (client.go) answers InstanceStatuses, InstanceInfos and
-//     Regions for any region, and is safe for concurrent use.
+//     Regions (describe.go), InstanceHealth (health.go,
+//     DescribeInstancesFullStatus) and InstanceEvents (events.go,
+//     DescribeInstanceHistoryEvents) for any region, and is safe for
+//     concurrent use. Their plain types for health, system events, expiry
+//     and locks are in lifecycle.go.
 //   - Options configures a Client; every zero value but Regions and
 //     Credential is a usable default.
 //   - Credential (credentials.go) is an opaque credential, built by
@@ -39,7 +43,12 @@
 //	            classify                   classify.go: any failure → Error with a Code
 //	          sdkRequester                 sdk.go: the SDK itself, for V1 and token credentials
 //
-// InstanceInfos and Regions (describe.go) take the same path from call
-// down. The adaptive limiter itself is in limiter.go; ZoneRegion and
+// InstanceInfos, Regions, InstanceHealth and InstanceEvents take the same
+// path from call down: the same limits, Observer, retries and error codes
+// (a role without the action gets Forbidden.RAM, which is not retried).
+// InstanceHealth pages like a sweep pass, page 1 then the rest at once
+// through fetchEach (fetch_each.go); InstanceInfos and InstanceEvents
+// follow NextToken one page after another. API times are read by
+// times.go. The adaptive limiter itself is in limiter.go; ZoneRegion and
 // AssignZones (zones.go) map zone IDs to their regions.
 package aliyun

@@ -7,8 +7,6 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	"github.com/alibabacloud-go/tea/dara"
 	json "github.com/go-json-experiment/json"
@@ -150,40 +148,22 @@ func (c *Client) pass(ctx context.Context, rc *regionClient, region, zone string
 }
 
 // fetchPages fetches pages from..to (inclusive) with as many workers as the
-// region may have requests in flight. It returns them in order, with the
-// smallest and largest TotalCount they reported. The first failure cancels
-// the rest.
+// region may have requests in flight (fetchEach). It returns them in order,
+// with the smallest and largest TotalCount they reported. The first failure
+// cancels the rest.
 func (c *Client) fetchPages(ctx context.Context, rc *regionClient, region, zone string, from, to int) (pages [][]Instance, lo, hi int, err error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	n := to - from + 1
-	out := make([][]Instance, n)
-	totals := make([]int, n)
-	errs := make([]error, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(n, rc.workers) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				p, err := c.page(ctx, rc, region, zone, from+i)
-				if err != nil {
-					errs[i] = err
-					cancel()
-					return
-				}
-				out[i], totals[i] = p.Items, p.Total
-			}
-		})
-	}
-	wg.Wait()
-	if err := firstError(errs); err != nil {
+	got, err := fetchEach(ctx, rc.workers, from, to, func(ctx context.Context, n int) (statusPage, error) {
+		return c.page(ctx, rc, region, zone, n)
+	})
+	if err != nil {
 		return nil, 0, 0, err
 	}
-	return out, slices.Min(totals), slices.Max(totals), nil
+	pages = make([][]Instance, len(got))
+	totals := make([]int, len(got))
+	for i, p := range got {
+		pages[i], totals[i] = p.Items, p.Total
+	}
+	return pages, slices.Min(totals), slices.Max(totals), nil
 }
 
 // firstError prefers a real cause over the cancellations it triggered.

@@ -17,9 +17,11 @@ type actionCall struct {
 // actions are the API actions the simulator answers. Adding one is a file
 // holding its actionFunc and an entry here.
 var actions = map[string]actionFunc{
-	"DescribeInstanceStatus": describeInstanceStatus,
-	"DescribeInstances":      describeInstances,
-	"DescribeRegions":        describeRegions,
+	"DescribeInstanceStatus":        describeInstanceStatus,
+	"DescribeInstances":             describeInstances,
+	"DescribeRegions":               describeRegions,
+	"DescribeInstancesFullStatus":   describeInstancesFullStatus,
+	"DescribeInstanceHistoryEvents": describeInstanceHistoryEvents,
 }
 
 // dispatch checks the caller's action and API version and runs the action.

@@ -8,6 +8,13 @@ type Config struct {
 	Regions     map[string][]Instance    // region -> fleet (a present key with an empty slice is a valid, empty region)
 	Zones       map[string][]string      // extra valid zones per region, beyond those instances use (optional)
 	Latency     map[string]time.Duration // per region; key "" is the default for all regions
+	// Events are each region's system events, in listing order (optional).
+	// Events of a region the account lacks are dropped.
+	Events map[string][]Event
+	// Forbidden lists, per region, the actions the account's role may not
+	// call there: they answer 403 Forbidden.RAM. Key "" applies to every
+	// region (and to calls without a RegionId).
+	Forbidden map[string][]string
 	// RateLimit is requests/second per region; key "" is the default; 0 =
 	// unlimited. A region's bucket holds ceil(rate) tokens (at least 1).
 	// Calls without a RegionId, such as DescribeRegions, and calls for

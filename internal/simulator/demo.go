@@ -16,7 +16,10 @@ const demoSeed = 20140526
 // cn-hangzhou, cn-shanghai, eu-central-1 and us-west-1, an extra empty zone
 // in cn-hangzhou, a few milliseconds of latency (more for the regions far
 // from China), 20 requests/second per region, and the credential
-// DemoAccessKeyID / DemoAccessKeySecret.
+// DemoAccessKeyID / DemoAccessKeySecret. A few instances show what can go
+// wrong, with times relative to the call of Demo (see demoLifecycle): an
+// impaired one, a scheduled maintenance, a recent failure reboot, a
+// subscription about to expire and a financial lock.
 func Demo() Config {
 	sizes := map[string]int{
 		"cn-hangzhou":  120,
@@ -28,10 +31,12 @@ func Demo() Config {
 	for name, n := range sizes {
 		regions[name] = GenerateFleet(name, n, demoSeed)
 	}
+	events := demoLifecycle(regions, time.Now())
 	return Config{
 		Credentials: map[string]Credential{DemoAccessKeyID: {Secret: DemoAccessKeySecret}},
 		Regions:     regions,
 		Zones:       map[string][]string{"cn-hangzhou": {"cn-hangzhou-k"}},
+		Events:      events,
 		Latency: map[string]time.Duration{
 			"":             5 * time.Millisecond,
 			"eu-central-1": 30 * time.Millisecond,

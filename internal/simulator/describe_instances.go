@@ -11,12 +11,20 @@ const (
 	defaultMaxResults = 10
 	maxMaxResults     = 100
 	nextTokenPrefix   = "sim-next-"
+	// expiredTimePlaceholder is the ExpiredTime the API shows for
+	// pay-as-you-go instances.
+	expiredTimePlaceholder = "2099-12-31T15:59Z"
 )
 
 // tagItem is one tag of a DescribeInstances entry.
 type tagItem struct {
 	TagKey   string `json:"TagKey"`
 	TagValue string `json:"TagValue"`
+}
+
+// lockItem is one of an instance's OperationLocks.
+type lockItem struct {
+	LockReason string `json:"LockReason"`
 }
 
 // instanceItem is one entry of the DescribeInstances answer.
@@ -29,10 +37,14 @@ type instanceItem struct {
 	ZoneID             string `json:"ZoneId"`
 	Status             string `json:"Status"`
 	InstanceChargeType string `json:"InstanceChargeType"`
+	ExpiredTime        string `json:"ExpiredTime"`
 	OSType             string `json:"OSType"`
 	Tags               struct {
 		Tag []tagItem `json:"Tag"`
 	} `json:"Tags"`
+	OperationLocks struct {
+		LockReason []lockItem `json:"LockReason"`
+	} `json:"OperationLocks"`
 }
 
 // instancesBody is the DescribeInstances answer.
@@ -97,16 +109,24 @@ func nextTokenOffset(token string) (int, *apiError) {
 }
 
 // newInstanceItem describes in as DescribeInstances does, its tags sorted
-// by key.
+// by key. ExpiredTime (yyyy-MM-ddTHH:mmZ) is real only for a PrePaid
+// instance that has one, else the API's far-future placeholder.
 func newInstanceItem(region string, in Instance) instanceItem {
 	item := instanceItem{
 		InstanceID: in.ID, InstanceName: in.Name, HostName: in.Name, InstanceType: in.Type,
 		RegionID: region, ZoneID: in.Zone, Status: in.Status,
-		InstanceChargeType: "PostPaid", OSType: "linux",
+		InstanceChargeType: in.chargeType(), ExpiredTime: expiredTimePlaceholder, OSType: "linux",
+	}
+	if item.InstanceChargeType == ChargePrePaid && !in.ExpiredTime.IsZero() {
+		item.ExpiredTime = in.ExpiredTime.UTC().Format("2006-01-02T15:04Z")
 	}
 	item.Tags.Tag = []tagItem{}
 	for _, k := range slices.Sorted(maps.Keys(in.Tags)) {
 		item.Tags.Tag = append(item.Tags.Tag, tagItem{TagKey: k, TagValue: in.Tags[k]})
+	}
+	item.OperationLocks.LockReason = []lockItem{}
+	for _, l := range in.Locks {
+		item.OperationLocks.LockReason = append(item.OperationLocks.LockReason, lockItem{LockReason: l})
 	}
 	return item
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
 	"github.com/alibabacloud-go/tea/dara"
@@ -152,5 +153,38 @@ func TestDescribeInstancesPastTheEndIsAnEmptyLastPage(t *testing.T) {
 	}
 	if n := len(body.Instances.Instance); n != 0 || tea.StringValue(body.NextToken) != "" {
 		t.Errorf("got %d instances and NextToken %q, want none and no token", n, tea.StringValue(body.NextToken))
+	}
+}
+
+func TestDescribeInstancesReportsChargeTypeExpiryAndLocks(t *testing.T) {
+	const region = "cn-hangzhou"
+	expires := time.Date(2031, 2, 3, 4, 5, 59, 0, time.UTC)
+	fleet := []Instance{
+		{ID: "i-1", Zone: "cn-hangzhou-a", Status: StatusRunning},
+		{ID: "i-2", Zone: "cn-hangzhou-a", Status: StatusRunning, ChargeType: ChargePrePaid, ExpiredTime: expires},
+		{ID: "i-3", Zone: "cn-hangzhou-a", Status: StatusStopped, ChargeType: ChargePrePaid, Locks: []string{"financial", "security"}},
+		{ID: "i-4", Zone: "cn-hangzhou-a", Status: StatusRunning, ChargeType: ChargePostPaid, ExpiredTime: expires},
+	}
+	_, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: fleet}})
+	body, err := listInstances(newClient(t, endpoint, clientOpts{}), instancesQuery{region: region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, in := range body.Instances.Instance {
+		line := *in.InstanceId + " " + *in.InstanceChargeType + " " + *in.ExpiredTime
+		for _, l := range in.OperationLocks.LockReason {
+			line += " " + *l.LockReason
+		}
+		got = append(got, line)
+	}
+	want := []string{
+		"i-1 PostPaid 2099-12-31T15:59Z",
+		"i-2 PrePaid 2031-02-03T04:05Z",
+		"i-3 PrePaid 2099-12-31T15:59Z financial security",
+		"i-4 PostPaid 2099-12-31T15:59Z",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%v\nwant\n%v", got, want)
 	}
 }

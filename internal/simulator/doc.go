@@ -2,12 +2,16 @@
 // OpenAPI (RPC style, version 2014-05-26), used by the tests, the
 // benchmarks and the exporter's --demo mode.
 //
-// It answers DescribeInstanceStatus, DescribeInstances and DescribeRegions
-// for a configured, in-memory fleet, and checks every request's signature
+// It answers DescribeInstanceStatus, DescribeInstances, DescribeRegions,
+// DescribeInstancesFullStatus and DescribeInstanceHistoryEvents for a
+// configured, in-memory fleet and its system events (Event, event.go),
+// and checks every request's signature
 // the way the real API does, both the V3 ACS3-HMAC-SHA256 Authorization
 // header (the Go SDK's default) and the V1 HMAC-SHA1 query signature
-// (SignatureAlgorithm "v2"). Per-region latency, rate limits and injected
-// faults let tests, benchmarks and --demo exercise the unhappy paths too.
+// (SignatureAlgorithm "v2"). Per-region latency, rate limits, injected
+// faults and actions the account's role may not call (Config.Forbidden)
+// let tests, benchmarks and --demo exercise the unhappy paths too; SetHealth
+// and PutEvent change an instance's health and the events at run time.
 //
 // # How it is built
 //
@@ -18,20 +22,30 @@
 //	verifier     auth.go          credentials, clock and nonceCache (nonce_cache.go, mutex)
 //	rateLimits   rate_limits.go   one token bucket per region (mutex)
 //	latencies    latencies.go     per-region delay (read-only)
+//	forbidden    forbidden.go     per-region actions refused with Forbidden.RAM (read-only)
 //	faultList    fault_list.go    injected Faults (fault.go) and their counts (mutex)
-//	fleet        fleet.go         every regionFleet (region_fleet.go), lookups and churn (RWMutex)
+//	fleet        fleet.go         every regionFleet (region_fleet.go), lookups and churn (RWMutex);
+//	                              health and system events (fleet_lifecycle.go)
 //	statsTable   stats_table.go   Stats (stats.go) per region (RWMutex); counters.go, call_stats.go (atomic)
 //	requestIDs   request_ids.go   UUID-shaped request IDs (atomic)
 //
 // A call (call.go) reads its parameters (params.go), is authenticated with
 // the pure signature functions (signature.go, authorization.go), passes the
-// rate limit, latency and faults, and is answered by its action. The
+// rate limit, latency and faults, and is answered by its action unless the
+// account's role may not call it (forbidden). The
 // actions are functions in the table of action.go, one file each
-// (describe_instance_status.go, describe_instances.go, describe_regions.go):
+// (describe_instance_status.go, describe_instances.go, describe_regions.go,
+// describe_instances_full_status.go, describe_instance_history_events.go):
 // adding an action is a new file and one entry in that table. Errors and
 // answers are written by errors.go and response.go. Config (config.go)
 // describes the account; Instance (instance.go) one instance;
-// GenerateFleet (generate.go) and Demo (demo.go) build fleets.
+// GenerateFleet (generate.go) and Demo (demo.go, demo_lifecycle.go) build
+// fleets.
+//
+// DescribeInstanceHistoryEvents, like the real API, lists only finished
+// events (Avoided, Executed, Canceled, Failed) unless
+// InstanceEventCycleStatus.N asks for others; DescribeInstancesFullStatus
+// lists each instance's Scheduled and Inquiring events with its health.
 //
 // # Errors
 //
@@ -47,11 +61,13 @@
 //	400 InvalidSecurityToken.Malformed       an STS credential without its token, or with a different one
 //	400 InvalidSecurityToken.Expired         an STS credential marked Expired
 //	400 InvalidVersion                       a Version other than 2014-05-26
-//	404 InvalidAction.NotFound               an action other than DescribeInstanceStatus, DescribeInstances, DescribeRegions
-//	400 MissingRegionId                      DescribeInstanceStatus or DescribeInstances without RegionId
+//	404 InvalidAction.NotFound               an action the simulator does not answer
+//	403 Forbidden.RAM                        an action Config.Forbidden refuses in the call's region
+//	400 MissingRegionId                      an action other than DescribeRegions without RegionId
 //	404 InvalidRegionId.NotFound             a RegionId the account does not have
 //	404 InvalidZoneId.NotFound               a ZoneId not in the region
-//	400 InvalidParameter                     PageNumber below 1, PageSize outside 1..50, MaxResults outside 1..100, a malformed NextToken or query
+//	400 InvalidParameter                     PageNumber below 1, PageSize outside 1..50 (1..100 for DescribeInstancesFullStatus),
+//	                                         MaxResults below 1 (DescribeInstances: above 100), a malformed NextToken or query
 //	403 InvalidParameter.TooManyInstanceIds  more than 100 InstanceId.N values
 //	400 Throttling.User                      the region's rate limit is exhausted
 //	503 ServiceUnavailable                   the simulator is closing

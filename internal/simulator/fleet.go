@@ -16,9 +16,10 @@ type fleet struct {
 	regions map[string]*regionFleet
 }
 
-// newFleet copies cfg's regions and zones, sorting each region by ID. Later
-// duplicates of an ID within a region are dropped.
-func newFleet(regions map[string][]Instance, zones map[string][]string) *fleet {
+// newFleet copies cfg's regions, zones and events, sorting each region by
+// ID. Later duplicates of an ID within a region are dropped, and so are
+// later events with an ID already seen.
+func newFleet(regions map[string][]Instance, zones map[string][]string, events map[string][]Event) *fleet {
 	f := &fleet{regions: make(map[string]*regionFleet, len(regions))}
 	for name, list := range regions {
 		sorted := slices.Clone(list)
@@ -39,6 +40,17 @@ func newFleet(regions map[string][]Instance, zones map[string][]string) *fleet {
 		}
 		for _, z := range zs {
 			rf.zones[z] = struct{}{}
+		}
+	}
+	for name, list := range events {
+		rf, ok := f.regions[name]
+		if !ok {
+			continue // nor do events
+		}
+		for _, e := range list {
+			if !slices.ContainsFunc(rf.events, func(old Event) bool { return old.ID == e.ID }) {
+				rf.events = append(rf.events, e)
+			}
 		}
 	}
 	return f
@@ -96,17 +108,22 @@ func (f *fleet) page(q pageQuery) (total int, items []statusItem) {
 	if q.ids != nil {
 		list = rf.pick(q.ids, q.zone)
 	}
-	total = len(list)
-	if (q.number - 1) >= (total+q.size-1)/q.size { // past the end; also guards overflow
-		return total, []statusItem{}
-	}
-	start := (q.number - 1) * q.size
-	end := min(start+q.size, total)
-	items = make([]statusItem, 0, end-start)
-	for _, p := range list[start:end] {
+	window := pageOf(list, q.number, q.size)
+	items = make([]statusItem, 0, len(window))
+	for _, p := range window {
 		items = append(items, statusItem{InstanceID: p.ID, Status: p.Status})
 	}
-	return total, items
+	return len(list), items
+}
+
+// pageOf is page number (from 1) of list, in pages of size; empty past
+// the end.
+func pageOf[T any](list []T, number, size int) []T {
+	if (number - 1) >= (len(list)+size-1)/size { // past the end; also guards overflow
+		return nil
+	}
+	start := (number - 1) * size
+	return list[start:min(start+size, len(list))]
 }
 
 // slice copies out up to size instances of a region's listing (zone-filtered

@@ -77,17 +77,23 @@ func intParam(params url.Values, name string, def, lo, hi int) (int, *apiError) 
 
 // instanceIDs collects InstanceId.1, InstanceId.2, … up to the first gap.
 func instanceIDs(params url.Values) ([]string, *apiError) {
-	var ids []string
-	for i := 1; ; i++ {
-		id := params.Get("InstanceId." + strconv.Itoa(i))
-		if id == "" {
-			break
-		}
-		if i > maxInstanceIDs {
-			return nil, errorf(403, "InvalidParameter.TooManyInstanceIds",
-				"The number of InstanceId.N values exceeds %d.", maxInstanceIDs)
-		}
-		ids = append(ids, id)
+	ids := repeatedParam(params, "InstanceId")
+	if len(ids) > maxInstanceIDs {
+		return nil, errorf(403, "InvalidParameter.TooManyInstanceIds",
+			"The number of InstanceId.N values exceeds %d.", maxInstanceIDs)
 	}
 	return ids, nil
+}
+
+// repeatedParam collects name.1, name.2, … up to the first gap, the way
+// the SDK sends a list.
+func repeatedParam(params url.Values, name string) []string {
+	var out []string
+	for i := 1; ; i++ {
+		v := params.Get(name + "." + strconv.Itoa(i))
+		if v == "" {
+			return out
+		}
+		out = append(out, v)
+	}
 }

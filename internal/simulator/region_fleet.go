@@ -6,6 +6,7 @@ import "slices"
 // DescribeInstanceStatus pages through; each zone listing keeps the same
 // relative order, so a zone-filtered page is a plain slice too. The
 // listings share pointers to the simulator's own copies of the instances.
+// events are the region's system events, in listing order.
 //
 // A regionFleet has no lock of its own: only fleet uses it, under fleet's
 // lock.
@@ -14,6 +15,7 @@ type regionFleet struct {
 	byZone map[string][]*Instance
 	byID   map[string]*Instance
 	zones  map[string]struct{} // valid ZoneIds: every zone ever used, plus Config.Zones
+	events []Event
 }
 
 func newRegionFleet() *regionFleet {
@@ -81,4 +83,13 @@ func (rf *regionFleet) pick(ids []string, zone string) []*Instance {
 		out = append(out, p)
 	}
 	return out
+}
+
+// putEvent replaces the event with e's ID, or appends e.
+func (rf *regionFleet) putEvent(e Event) {
+	if i := slices.IndexFunc(rf.events, func(old Event) bool { return old.ID == e.ID }); i >= 0 {
+		rf.events[i] = e
+		return
+	}
+	rf.events = append(rf.events, e)
 }

@@ -21,6 +21,7 @@ type Server struct {
 	fleet    *fleet
 	limits   *rateLimits
 	latency  latencies
+	refuse   forbidden
 	faults   faultList
 	stats    *statsTable
 	requests *requestIDs
@@ -38,9 +39,10 @@ func New(cfg Config) *Server {
 		now:       now,
 		onRequest: cfg.OnRequest,
 		auth:      newVerifier(cfg.Credentials, now),
-		fleet:     newFleet(cfg.Regions, cfg.Zones),
+		fleet:     newFleet(cfg.Regions, cfg.Zones, cfg.Events),
 		limits:    newRateLimits(cfg.RateLimit),
 		latency:   newLatencies(cfg.Latency),
+		refuse:    newForbidden(cfg.Forbidden),
 		stats:     newStatsTable(),
 		requests:  newRequestIDs(),
 		life:      newLifecycle(),
@@ -115,7 +117,7 @@ func (s *Server) serveAuthenticated(c *call, who caller, params url.Values) {
 	}
 
 	status := http.StatusOK
-	out, aerr := dispatch(who, actionCall{requestID: c.requestID, params: params, fleet: s.fleet, onRequest: s.onRequest})
+	out, aerr := s.answer(c, who, params)
 	if aerr != nil {
 		c.stats.countError()
 		status, out = aerr.Status, errorJSON(c.requestID, c.r.Host, aerr)
@@ -125,6 +127,15 @@ func (s *Server) serveAuthenticated(c *call, who caller, params url.Values) {
 		return
 	}
 	writeBody(c.w, status, jsonContentType, out)
+}
+
+// answer runs the call's action, unless the account's role may not call it
+// in the call's region.
+func (s *Server) answer(c *call, who caller, params url.Values) ([]byte, *apiError) {
+	if s.refuse.refuses(params.Get("RegionId"), who.action) {
+		return nil, errForbiddenRAM()
+	}
+	return dispatch(who, actionCall{requestID: c.requestID, params: params, fleet: s.fleet, onRequest: s.onRequest})
 }
 
 // Stats returns the counts for region; region "" gives the totals over
@@ -155,6 +166,20 @@ func (s *Server) ClearFaults() {
 // was found.
 func (s *Server) SetStatus(region, instanceID, status string) bool {
 	return s.fleet.setStatus(region, instanceID, status)
+}
+
+// SetHealth changes one instance's health, as DescribeInstancesFullStatus
+// reports it (HealthOk, HealthImpaired, …). It reports whether the
+// instance was found.
+func (s *Server) SetHealth(region, instanceID, health string) bool {
+	return s.fleet.setHealth(region, instanceID, health)
+}
+
+// PutEvent adds a system event to the region, or replaces the region's
+// event with e's ID. It reports whether the region was found. The event's
+// instance need not exist: the API keeps events of released instances.
+func (s *Server) PutEvent(region string, e Event) bool {
+	return s.fleet.putEvent(region, e)
 }
 
 // Insert adds an instance at the head (atHead) or the tail of the region's

@@ -1,0 +1,91 @@
+package simulator
+
+// The fleet's health and system events: what DescribeInstancesFullStatus
+// and DescribeInstanceHistoryEvents read, and the Server methods that
+// change them at run time. Like the rest of fleet, under fleet's lock.
+
+// setHealth changes one instance's health and reports whether it exists.
+func (f *fleet) setHealth(region, instanceID, health string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, p := f.lookup(region, instanceID)
+	if p == nil {
+		return false
+	}
+	p.Health = health
+	return true
+}
+
+// putEvent adds e to region's events, or replaces the event with e's ID.
+// It reports whether the region exists.
+func (f *fleet) putEvent(region string, e Event) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rf, ok := f.regions[region]
+	if !ok {
+		return false
+	}
+	rf.putEvent(e)
+	return true
+}
+
+// fullStatusQuery selects one page of DescribeInstancesFullStatus.
+type fullStatusQuery struct {
+	pageQuery
+	status, health string // when set, only instances with this status or health
+}
+
+// fullStatusPage copies out one page of a region's full statuses, each
+// with its instance's pending events, and the size of the whole
+// (filtered) listing. An unknown region yields an empty page.
+func (f *fleet) fullStatusPage(q fullStatusQuery) (total int, items []fullStatusItem) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	rf, ok := f.regions[q.region]
+	if !ok {
+		return 0, nil
+	}
+	list := rf.listing("")
+	if q.ids != nil {
+		list = rf.pick(q.ids, "")
+	}
+	if q.status != "" || q.health != "" {
+		var kept []*Instance
+		for _, p := range list {
+			if (q.status == "" || p.Status == q.status) && (q.health == "" || p.health() == q.health) {
+				kept = append(kept, p)
+			}
+		}
+		list = kept
+	}
+	window := pageOf(list, q.number, q.size)
+	pending := map[string][]Event{}
+	for _, e := range rf.events {
+		if e.pending() {
+			pending[e.InstanceID] = append(pending[e.InstanceID], e)
+		}
+	}
+	items = make([]fullStatusItem, 0, len(window))
+	for _, p := range window {
+		items = append(items, newFullStatusItem(p, pending[p.ID]))
+	}
+	return len(list), items
+}
+
+// events copies out the region's events that match, in listing order;
+// nil for an unknown region.
+func (f *fleet) events(region string, match eventFilter) []Event {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	rf, ok := f.regions[region]
+	if !ok {
+		return nil
+	}
+	var out []Event
+	for _, e := range rf.events {
+		if match.match(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
