@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/alibabacloud-go/tea/dara"
 	json "github.com/go-json-experiment/json"

@@ -107,8 +107,7 @@ func (a *App) collectorOptions(zones map[string][]string, client *aliyun.Client)
 	if o.Info {
 		opts.Info = collector.InfoOptions{Source: client, Refresh: o.InfoRefresh, Tags: o.InfoTags}
 	}
-	health, events := lifecycleSources(client)
-	return withLifecycle(opts, o, health, events)
+	return withLifecycle(opts, o, client, client)
 }
 
 // withLifecycle turns on in opts the health and events collectors that
