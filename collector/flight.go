@@ -50,6 +50,7 @@ func newFlight[T any](base context.Context, region string) *flight[T] {
 func (f *flight[T]) join(deadline time.Time, bounded bool) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.cutIfDueLocked() // its timer may not have run yet
 	if f.ended || f.ctx.Err() != nil {
 		return false
 	}
@@ -81,10 +82,13 @@ func cutMargin(deadline time.Time) time.Duration {
 func (f *flight[T]) onTimer() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.ended {
-		return
-	}
-	if f.unbounded == 0 && !time.Now().Before(f.cutAt) {
+	f.cutIfDueLocked()
+}
+
+// cutIfDueLocked cuts the flight if its cut time has come and no joiner
+// without a deadline waits. f.mu is held.
+func (f *flight[T]) cutIfDueLocked() {
+	if !f.ended && !f.cutAt.IsZero() && f.unbounded == 0 && !time.Now().Before(f.cutAt) {
 		f.endLocked()
 	}
 }
