@@ -134,7 +134,7 @@ func (c *Client) region(name string) (*regionClient, error) {
 }
 
 // callPath stacks a region's requester layers: the limits, around the
-// Observer (if any), around the SDK, whose clients start with sdk. share
+// Observers (the Client's and the context's), around the SDK, whose clients start with sdk. share
 // is the region's share of the in-flight cap.
 func (c *Client) callPath(name string, sdk *ecs.Client, share int) requester {
 	var r requester = newSDKRequester(sdk, func() *ecs.Client {
@@ -142,9 +142,7 @@ func (c *Client) callPath(name string, sdk *ecs.Client, share int) requester {
 		sdk, _ := c.newSDKClient(name)
 		return sdk
 	})
-	if c.opts.Observer != nil {
-		r = observedRequester{obs: c.opts.Observer, region: name, next: r}
-	}
+	r = observedRequester{obs: c.opts.Observer, region: name, next: r}
 	return &limitedRequester{
 		limiter: newRegionLimiter(c.opts.RateLimit),
 		region:  make(chan struct{}, share),
