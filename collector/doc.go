@@ -29,6 +29,9 @@
 // last complete result; a flight (flight.go) owns one fetch's deadline; the info
 // cache (infocache.go) owns the DescribeInstances listings it refreshes in the
 // background; a scrape (scrape.go) is one Result on its way out;
-// RequestMetrics (requests.go) counts API requests. Metric and label names are
-// defined once, in metrics.go.
+// RequestMetrics (requests.go) counts API requests. A status book
+// (statusbook.go) records each region's listings, their pages, calls,
+// throttled calls and last error, for Exporter.Status (status.go), which a
+// status page reads; nothing that serves metrics reads it. Metric and label
+// names are defined once, in metrics.go.
 package collector

@@ -51,6 +51,7 @@ type Exporter struct {
 	regions []string
 
 	cache        *sweepCache
+	book         *statusBook // each region's fetches, for Status
 	states       *stateSets
 	info         *infoCache // nil when the info metric is off
 	descs        descs
@@ -71,6 +72,7 @@ func New(source Source, opts Options) *Exporter {
 		opts:         opts,
 		logger:       logger,
 		regions:      slices.Clone(opts.Regions),
+		book:         newStatusBook(),
 		states:       &stateSets{onlyCurrent: opts.OnlyCurrent, logger: logger},
 		info:         newInfoCache(opts.Info, opts.Zones, logger),
 		descs:        newDescs(opts.CacheTTL, opts.MaxStaleness),
@@ -208,9 +210,13 @@ func (e *Exporter) await(ctx context.Context, f *flight, start time.Time) (Regio
 	return r, f.finished
 }
 
-// fetch lists one region's instances.
+// fetch lists one region's instances, and records the listing in the
+// status book.
 func (e *Exporter) fetch(ctx context.Context, region string) ([]aliyun.Instance, error) {
-	return e.source.InstanceStatuses(ctx, region, e.opts.Zones[region])
+	t := e.book.start(region)
+	insts, err := e.source.InstanceStatuses(aliyun.WithObserver(ctx, t), region, e.opts.Zones[region])
+	e.book.finish(t, len(insts), countByStatus(insts), err)
+	return insts, err
 }
 
 // failed counts and logs a region's failure.

@@ -32,6 +32,8 @@ type infoCache struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // the refreshes in flight
 
+	book *statusBook // each region's listings, for Exporter.Status
+
 	mu      sync.Mutex
 	closed  bool
 	regions map[string]*infoEntry
@@ -63,7 +65,7 @@ func newInfoCache(opts InfoOptions, zones map[string][]string, logger log.Logger
 	return &infoCache{
 		source: opts.Source, refresh: opts.Refresh, tags: opts.Tags, zones: zones, logger: logger,
 		help: help, labels: labels, desc: prometheus.NewDesc(infoName, help, labels, nil),
-		ctx: ctx, cancel: cancel, regions: map[string]*infoEntry{},
+		ctx: ctx, cancel: cancel, book: newStatusBook(), regions: map[string]*infoEntry{},
 	}
 }
 
@@ -89,7 +91,9 @@ func (c *infoCache) listing(region string) []aliyun.InstanceInfo {
 func (c *infoCache) fetch(region string, ent *infoEntry) {
 	ctx, cancel := context.WithTimeout(c.ctx, c.refresh)
 	defer cancel()
-	infos, err := c.source.InstanceInfos(ctx, region, c.zones[region])
+	t := c.book.start(region)
+	infos, err := c.source.InstanceInfos(aliyun.WithObserver(ctx, t), region, c.zones[region])
+	c.book.finish(t, len(infos), nil, err)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ent.refreshing = false
@@ -100,6 +104,16 @@ func (c *infoCache) fetch(region string, ent *infoEntry) {
 		return
 	}
 	ent.at, ent.infos = time.Now(), infos
+}
+
+// status is what is known of region's listings; nil when c is (the info
+// metric is off).
+func (c *infoCache) status(region string) *ListingStatus {
+	if c == nil {
+		return nil
+	}
+	s := c.book.listing(region)
+	return &s
 }
 
 // Close ends the refreshes in flight and waits for them; no new one starts.
