@@ -40,8 +40,8 @@ func TestTheStatusPageShowsEachRegionsSweepFleetAndLastError(t *testing.T) {
 func TestTheFailingRegionsRowCarriesItsCodeAndMessageApart(t *testing.T) {
 	_, doc := serve(t, Status(testOptions()), "/status")
 	tr := row(t, doc, "regions", "default", "xx-nowhere-1")
-	if attr(tr, "class") != "down" {
-		t.Errorf("the failing row's class is %q, want down", attr(tr, "class"))
+	if attr(tr, "class") != "failing" {
+		t.Errorf("the failing row's class is %q, want failing", attr(tr, "class"))
 	}
 	code := all(tr, func(n *html.Node) bool { return attr(n, "class") == "code" })
 	msg := all(tr, func(n *html.Node) bool { return attr(n, "class") == "message" })
@@ -52,7 +52,7 @@ func TestTheFailingRegionsRowCarriesItsCodeAndMessageApart(t *testing.T) {
 
 func TestTheStatusPageShowsTheInfoCacheAndTheRecentFailuresNewestFirst(t *testing.T) {
 	_, doc := serve(t, Status(testOptions()), "/status")
-	want := []string{"default", "cn-hangzhou", "2025-03-04 05:05:07 UTC 1m0s ago", "1.2s", "3", "4", "1", "120",
+	want := []string{"default on /metrics", "cn-hangzhou", "2025-03-04 05:05:07 UTC 1m0s ago", "1.2s", "3", "4", "1", "120",
 		"Throttling.User Request was denied due to user flow control. 2025-03-04 05:00:07 UTC, 6m0s ago; the listings since succeeded"}
 	if got := cells(row(t, doc, "info", "default", "cn-hangzhou")); !slices.Equal(got, want) {
 		t.Errorf("info row\n got %q\nwant %q", got, want)

@@ -48,7 +48,7 @@ type regionRow struct {
 // listingRow is the part of a row that any listing has: the last one, its
 // counts and the last error.
 type listingRow struct {
-	ID, Account, Region                string
+	ID, Account, Path, Region          string
 	When, Age, Running                 string
 	Duration, Pages, Calls, Throttled  string
 	Instances                          string
@@ -65,7 +65,8 @@ type statusCount struct {
 // failureRow is one failed listing of the recent past.
 type failureRow struct {
 	at                               time.Time
-	When, Age, Account, Region, What string
+	When, Age, Account, Path, Region string
+	What                             string
 	Code, Message, Link              string
 }
 
@@ -121,7 +122,7 @@ func regionView(a Account, s collector.RegionStatus, now time.Time) regionRow {
 
 func listingView(a Account, region, kind string, s collector.ListingStatus, now time.Time) listingRow {
 	r := listingRow{
-		ID: anchor(a.Path, a.Name, region+kind), Account: a.Name, Region: region,
+		ID: anchor(a.Path, a.Name, region+kind), Account: a.Name, Path: a.Path, Region: region,
 		When: "never", Age: "", Duration: "–", Pages: "–", Calls: "–", Throttled: "–", Instances: "–",
 	}
 	if !s.Running.IsZero() {
@@ -152,7 +153,7 @@ func failures(a Account, s collector.RegionStatus, now time.Time) []failureRow {
 				continue
 			}
 			out = append(out, failureRow{
-				at: f.Err.At, When: stamp(f.Err.At), Age: ago(now.Sub(f.Err.At)), Account: a.Name, Region: s.Region,
+				at: f.Err.At, When: stamp(f.Err.At), Age: ago(now.Sub(f.Err.At)), Account: a.Name, Path: a.Path, Region: s.Region,
 				What: what, Code: f.Err.Code, Message: f.Err.Message, Link: "#" + anchor(a.Path, a.Name, s.Region+kind),
 			})
 		}
