@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -94,4 +95,86 @@ func (f *flakySource) InstanceStatuses(context.Context, string, []string) ([]ali
 		return nil, &aliyun.Error{Code: "Throttling.User", HTTPStatus: 400, Err: errors.New("throttled")}
 	}
 	return f.fleet, nil
+}
+
+// fakeHealth serves fixed instance health per region, or err while set.
+type fakeHealth struct {
+	health map[string][]aliyun.InstanceHealth
+	calls  atomic.Int64
+	mu     sync.Mutex
+	err    error
+	block  bool // every call waits for its ctx to end
+}
+
+func (f *fakeHealth) InstanceHealth(ctx context.Context, region string, _ []string) ([]aliyun.InstanceHealth, error) {
+	f.calls.Add(1)
+	f.mu.Lock()
+	err, block := f.err, f.block
+	f.mu.Unlock()
+	if block {
+		<-ctx.Done()
+		return nil, &aliyun.Error{Code: aliyun.CodeTimeout, Err: ctx.Err()}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return f.health[region], nil
+}
+
+func (f *fakeHealth) setErr(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.err = err
+}
+
+// forbidden is the refusal a role without the action gets.
+var forbidden = &aliyun.Error{Code: "Forbidden.RAM", HTTPStatus: 403, Err: errors.New("User not authorized to operate on the specified resource.")}
+
+// eventQuery is one call to fakeEvents.
+type eventQuery struct {
+	statuses []string
+	since    time.Time
+}
+
+// fakeEvents serves a region's events with the cycle statuses asked for,
+// as the API does, but ignores since (it records it): old finished events
+// come back, so that the collector's own lookback must drop them. Calls
+// wait for gate when it is not nil.
+type fakeEvents struct {
+	events map[string][]aliyun.InstanceEvent
+	gate   chan struct{}
+	calls  atomic.Int64
+	mu     sync.Mutex
+	err    error
+	asked  []eventQuery
+}
+
+func (f *fakeEvents) InstanceEvents(ctx context.Context, region string, statuses []string, since time.Time) ([]aliyun.InstanceEvent, error) {
+	f.calls.Add(1)
+	if f.gate != nil {
+		select {
+		case <-f.gate:
+		case <-ctx.Done():
+			return nil, &aliyun.Error{Code: aliyun.CodeTimeout, Err: ctx.Err()}
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked = append(f.asked, eventQuery{statuses, since})
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []aliyun.InstanceEvent
+	for _, ev := range f.events[region] {
+		if slices.Contains(statuses, ev.Status) {
+			out = append(out, ev)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeEvents) setErr(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.err = err
 }

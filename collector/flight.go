@@ -4,11 +4,10 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 )
 
-// flight is one region's fetch in flight. Every scrape that wants the
+// flight is one region's fetch in flight, of a value T (the region's
+// statuses, or its instance health). Every scrape that wants the
 // region while it runs joins it instead of calling the API again, and each
 // joiner waits for it only until its own deadline.
 //
@@ -18,7 +17,7 @@ import (
 // answers when cut still reaches the scrape that waits longest. A longer
 // scrape that joins pushes the cut later. A joiner without a deadline holds
 // the cut off until it stops waiting.
-type flight struct {
+type flight[T any] struct {
 	region string
 	start  time.Time
 	ctx    context.Context // the fetch's; cancelled when the flight is cut
@@ -26,9 +25,9 @@ type flight struct {
 	done   chan struct{} // closed once the outcome below is set
 
 	// The outcome, set before done is closed.
-	instances []aliyun.Instance
-	err       error
-	finished  time.Time
+	value    T
+	err      error
+	finished time.Time
 	// cut: err is what the fetch said when it was cut short (by the
 	// deadline or by Close), not a failure the API gave on its own.
 	cut bool
@@ -40,15 +39,15 @@ type flight struct {
 	ended     bool        // cut or finished: the flight takes no joiner
 }
 
-func newFlight(base context.Context, region string) *flight {
+func newFlight[T any](base context.Context, region string) *flight[T] {
 	ctx, cancel := context.WithCancel(base)
-	return &flight{region: region, start: time.Now(), ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	return &flight[T]{region: region, start: time.Now(), ctx: ctx, cancel: cancel, done: make(chan struct{})}
 }
 
 // join adds a scrape that waits until deadline (or, if !bounded, until it
 // leaves) and pushes the cut later if that deadline is the latest. It
 // returns false if the flight has been cut or has finished.
-func (f *flight) join(deadline time.Time, bounded bool) bool {
+func (f *flight[T]) join(deadline time.Time, bounded bool) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.ended || f.ctx.Err() != nil {
@@ -79,7 +78,7 @@ func cutMargin(deadline time.Time) time.Duration {
 
 // onTimer cuts the flight if its (possibly pushed) cut time has come and no
 // joiner without a deadline waits.
-func (f *flight) onTimer() {
+func (f *flight[T]) onTimer() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.ended {
@@ -92,7 +91,7 @@ func (f *flight) onTimer() {
 
 // leave is called by a joiner without a deadline when it stops waiting.
 // The last one to leave cuts the flight if no deadline holds it longer.
-func (f *flight) leave() {
+func (f *flight[T]) leave() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.unbounded--
@@ -102,7 +101,7 @@ func (f *flight) leave() {
 }
 
 // endLocked takes no joiner any more and cancels the fetch. f.mu is held.
-func (f *flight) endLocked() {
+func (f *flight[T]) endLocked() {
 	f.ended = true
 	if f.timer != nil {
 		f.timer.Stop()
@@ -112,10 +111,10 @@ func (f *flight) endLocked() {
 
 // run fetches the region, sets the outcome and ends the flight. record is
 // called with the outcome before any joiner sees it.
-func (f *flight) run(fetch func(ctx context.Context, region string) ([]aliyun.Instance, error), record func(*flight)) {
-	insts, err := fetch(f.ctx, f.region)
+func (f *flight[T]) run(fetch func(ctx context.Context, region string) (T, error), record func(*flight[T])) {
+	value, err := fetch(f.ctx, f.region)
 	f.mu.Lock()
-	f.instances, f.err, f.finished = insts, err, time.Now()
+	f.value, f.err, f.finished = value, err, time.Now()
 	f.cut = err != nil && f.ctx.Err() != nil
 	f.endLocked()
 	f.mu.Unlock()
@@ -123,8 +122,7 @@ func (f *flight) run(fetch func(ctx context.Context, region string) ([]aliyun.In
 	close(f.done)
 }
 
-// result is the flight's outcome as a region result; call it after done
-// is closed.
-func (f *flight) result() RegionResult {
-	return RegionResult{Region: f.region, Instances: f.instances, Err: f.err, Duration: f.finished.Sub(f.start)}
+// outcome is the flight's outcome; call it after done is closed.
+func (f *flight[T]) outcome() outcome[T] {
+	return outcome[T]{value: f.value, err: f.err, duration: f.finished.Sub(f.start)}
 }

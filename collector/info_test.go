@@ -12,14 +12,24 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
+// fakeInfos serves fixed listings per region; calls wait for gate when it
+// is not nil.
 type fakeInfos struct {
 	infos map[string][]aliyun.InstanceInfo
+	gate  chan struct{}
 	fail  atomic.Bool
 	calls atomic.Int64
 }
 
-func (f *fakeInfos) InstanceInfos(_ context.Context, region string, _ []string) ([]aliyun.InstanceInfo, error) {
+func (f *fakeInfos) InstanceInfos(ctx context.Context, region string, _ []string) ([]aliyun.InstanceInfo, error) {
 	f.calls.Add(1)
+	if f.gate != nil {
+		select {
+		case <-f.gate:
+		case <-ctx.Done():
+			return nil, &aliyun.Error{Code: aliyun.CodeTimeout, Err: ctx.Err()}
+		}
+	}
 	if f.fail.Load() {
 		return nil, &aliyun.Error{Code: "Throttling.User", Err: errors.New("throttled")}
 	}
@@ -90,22 +100,37 @@ func TestWrittenInfoSeriesAreTheCollectedOnes(t *testing.T) {
 	}
 }
 
-func TestFailedInfoRefreshKeepsThePreviousListing(t *testing.T) {
-	infos := awkwardInfos()
-	e := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"}, Info: InfoOptions{Source: infos, Refresh: time.Millisecond}})
-	defer e.Close()
-	waitForInfo(t, e, 2)
-	infos.fail.Store(true)
-	before := infos.calls.Load()
-	deadline := time.Now().Add(5 * time.Second)
-	for infos.calls.Load() < before+2 && time.Now().Before(deadline) {
-		if n := testutil.CollectAndCount(e.ScrapeCollector(context.Background()), "ecs_instance_info"); n != 2 {
-			t.Fatalf("%d info series after a failed refresh, want the previous 2", n)
-		}
-		time.Sleep(time.Millisecond)
-	}
-	if infos.calls.Load() < before+2 {
-		t.Fatal("no refresh was attempted")
+// A failed refresh keeps the last good listing up to --collector.max-staleness
+// past its refresh interval, and reports ecs_collector_up{collector="info"} 0.
+func TestFailedInfoRefreshKeepsThePreviousListingWithinMaxStaleness(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		maxStaleness time.Duration
+		want         int
+	}{
+		{"within the limit the previous listing is served", time.Hour, 2},
+		{"zero never serves a listing after a failed refresh", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			infos := awkwardInfos()
+			e := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"}, MaxStaleness: tc.maxStaleness,
+				Info: InfoOptions{Source: infos, Refresh: time.Millisecond}})
+			defer e.Close()
+			waitForInfo(t, e, 2)
+			infos.fail.Store(true)
+			before := infos.calls.Load()
+			waitFor(t, "two failed refreshes", func() bool { return infos.calls.Load() >= before+2 })
+			waitFor(t, "the listing's staleness limit", func() bool {
+				return testutil.CollectAndCount(e.ScrapeCollector(context.Background()), "ecs_instance_info") == tc.want
+			})
+			r := e.Sweep(context.Background()).Regions[0]
+			if n := len(r.Infos); n != tc.want {
+				t.Errorf("%d infos after failed refreshes, want %d", n, tc.want)
+			}
+			if st := r.Collectors[0]; st.Name != "info" || aliyun.ErrorCode(st.Err) != "Throttling.User" || st.LastSuccess.IsZero() {
+				t.Errorf("info collector status %+v, want the refresh's Throttling.User and the last success", st)
+			}
+		})
 	}
 }
 

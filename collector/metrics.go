@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +20,14 @@ var (
 	scrapeErrorsName = prometheus.BuildFQName(namespace, "scrape", "errors_total")
 	apiRequestsName  = prometheus.BuildFQName(namespace, "api", "requests_total")
 	apiDurationName  = prometheus.BuildFQName(namespace, "api", "request_duration_seconds")
+
+	healthName           = prometheus.BuildFQName(namespace, "instance", "health_status")
+	eventNotBeforeName   = prometheus.BuildFQName(namespace, "instance", "event_not_before_timestamp_seconds")
+	eventFinishName      = prometheus.BuildFQName(namespace, "instance", "event_finish_timestamp_seconds")
+	expireName           = prometheus.BuildFQName(namespace, "instance", "expire_timestamp_seconds")
+	lockName             = prometheus.BuildFQName(namespace, "instance", "operation_lock")
+	collectorUpName      = prometheus.BuildFQName(namespace, "collector", "up")
+	collectorSuccessName = prometheus.BuildFQName(namespace, "collector", "last_success_timestamp_seconds")
 )
 
 // Label names, in the order their values are given.
@@ -31,27 +40,57 @@ var (
 	// infoLabels are the fixed labels of ecs_instance_info; the tag_<key>
 	// labels of InfoOptions.Tags follow them.
 	infoLabels = []string{"instance_id", "region", "zone", "instance_name", "instance_type", "instance_charge_type", "os_type"}
+
+	healthLabels    = []string{"instance_id", "region", "health_status"}
+	eventLabels     = []string{"instance_id", "region", "event_id", "event_type", "event_status"}
+	instanceLabels  = []string{"instance_id", "region"}
+	lockLabels      = []string{"instance_id", "region", "lock_reason"}
+	collectorLabels = []string{"collector", "region"}
 )
 
-// descs are the Descs of the per-scrape metrics.
+// The optional collectors, as the collector label names them.
+const (
+	collectorHealth = "health"
+	collectorEvents = "events"
+	collectorInfo   = "info"
+)
+
+// descs are the Descs of the per-scrape health metrics.
 type descs struct {
-	status, up, duration, lastSuccess *prometheus.Desc
-	statusHelp                        string
+	up, duration, lastSuccess         *prometheus.Desc
+	collectorUp, collectorLastSuccess *prometheus.Desc
 }
 
-// newDescs builds the per-scrape Descs. The status HELP says when a result
-// may be served from a cache, since a user reading it needs to know.
-func newDescs(cacheTTL, maxStaleness time.Duration) descs {
-	statusHelp := "ECS instance status as a state set: 1 for the instance's current status, 0 for the other known statuses (Pending, Starting, Running, Stopping, Stopped)."
+// statusHelp is the HELP of ecs_instance_status. Like healthHelp, it says
+// when a result may be served from a cache, since a user reading it needs
+// to know.
+func statusHelp(cacheTTL, maxStaleness time.Duration) string {
+	return "ECS instance status as a state set: 1 for the instance's current status, 0 for the other known statuses (Pending, Starting, Running, Stopping, Stopped)." +
+		sweepCacheHelp("sweep", "ecs_up 0", cacheTTL, maxStaleness)
+}
+
+// healthHelp is the HELP of ecs_instance_health_status.
+func healthHelp(cacheTTL, maxStaleness time.Duration) string {
+	return "ECS instance health from DescribeInstancesFullStatus as a state set: 1 for the current health status, 0 for the other known ones (" +
+		strings.Join(KnownHealthStatuses, ", ") + "); another value gets a series of its own. Fetched with each sweep." +
+		sweepCacheHelp("health fetch", `ecs_collector_up{collector="health"} 0`, cacheTTL, maxStaleness)
+}
+
+// sweepCacheHelp says how old a swept result may be when served.
+func sweepCacheHelp(what, failed string, cacheTTL, maxStaleness time.Duration) string {
+	var s string
 	if cacheTTL > 0 {
-		statusHelp += " Served from a cached sweep up to " + cacheTTL.String() + " old (--collector.cache-ttl)."
+		s += " Served from a cached " + what + " up to " + cacheTTL.String() + " old (--collector.cache-ttl)."
 	}
 	if maxStaleness > 0 {
-		statusHelp += " When a region's sweep fails (ecs_up 0), its last complete result up to " + maxStaleness.String() + " old is served again (--collector.max-staleness)."
+		s += " When a region's " + what + " fails (" + failed + "), its last complete result up to " + maxStaleness.String() + " old is served again (--collector.max-staleness)."
 	}
+	return s
+}
+
+// newDescs builds the per-scrape health Descs.
+func newDescs() descs {
 	return descs{
-		statusHelp: statusHelp,
-		status:     prometheus.NewDesc(statusName, statusHelp, statusLabels, nil),
 		up: prometheus.NewDesc(upName,
 			"1 if the region's sweep for this scrape fetched every page, else 0.",
 			regionLabels, nil),
@@ -61,6 +100,12 @@ func newDescs(cacheTTL, maxStaleness time.Duration) descs {
 		lastSuccess: prometheus.NewDesc(lastSuccessName,
 			"Unix time of the region's last complete sweep; absent until the first one.",
 			regionLabels, nil),
+		collectorUp: prometheus.NewDesc(collectorUpName,
+			"1 if the optional collector's last call for the region succeeded, else 0: health with each sweep, events and info with each background refresh. Never affects ecs_up.",
+			collectorLabels, nil),
+		collectorLastSuccess: prometheus.NewDesc(collectorSuccessName,
+			"Unix time of the optional collector's last successful call for the region; absent until the first one.",
+			collectorLabels, nil),
 	}
 }
 
@@ -70,10 +115,4 @@ func newScrapeErrors() *prometheus.CounterVec {
 		Name: scrapeErrorsName,
 		Help: "Region sweeps that failed, by the error code that ended them: the Alibaba Cloud error Code, or timeout, network, decode, credentials.",
 	}, scrapeErrorLabels)
-}
-
-// infoHelp is the HELP of ecs_instance_info for a refresh interval.
-func infoHelp(refresh time.Duration) string {
-	return "Information about an ECS instance from DescribeInstances; always 1. Cached: refreshed every " +
-		refresh.String() + " (--collector.info.refresh), so a new or renamed instance can take that long to show."
 }

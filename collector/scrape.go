@@ -4,14 +4,13 @@ import (
 	"bufio"
 	"context"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/exposition"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
 // scrape is one Result on its way out, as a prometheus.Collector and as
 // text. Collect sweeps (under ctx) unless res is already set, and emits the
-// instance families (ecs_instance_status, ecs_instance_info) only when
-// instances is true; writeInstances writes those same families as text.
+// instance families (Exporter.families) only when instances is true;
+// writeInstances writes those same families as text.
 type scrape struct {
 	e         *Exporter
 	ctx       context.Context
@@ -23,15 +22,18 @@ var _ prometheus.Collector = (*scrape)(nil)
 
 // Describe implements prometheus.Collector.
 func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
-	d := s.e.descs
 	if s.instances {
-		ch <- d.status
+		for _, f := range s.e.families {
+			ch <- f.desc
+		}
 	}
+	d := s.e.descs
 	ch <- d.up
 	ch <- d.duration
 	ch <- d.lastSuccess
-	if s.instances {
-		s.e.info.describe(ch)
+	if s.e.health != nil || len(s.e.listers) > 0 {
+		ch <- d.collectorUp
+		ch <- d.collectorLastSuccess
 	}
 }
 
@@ -41,50 +43,46 @@ func (s *scrape) Collect(ch chan<- prometheus.Metric) {
 	if res == nil {
 		res = s.e.Sweep(s.ctx)
 	}
-	d := s.e.descs
 	for _, r := range res.Regions {
-		up := 0.0
-		if r.Err == nil {
-			up = 1
-		}
-		ch <- prometheus.MustNewConstMetric(d.up, prometheus.GaugeValue, up, r.Region)
-		ch <- prometheus.MustNewConstMetric(d.duration, prometheus.GaugeValue, r.Duration.Seconds(), r.Region)
-		if !r.LastSuccess.IsZero() {
-			ch <- prometheus.MustNewConstMetric(d.lastSuccess, prometheus.GaugeValue,
-				float64(r.LastSuccess.UnixNano())/1e9, r.Region)
-		}
-		if !s.instances {
-			continue
-		}
-		for _, in := range r.Instances {
-			s.e.states.each(r.Region, in, func(status string, v float64) {
-				ch <- prometheus.MustNewConstMetric(d.status, prometheus.GaugeValue, v, in.ID, r.Region, status)
-			})
-		}
+		s.collectHealth(ch, &r)
 	}
 	if s.instances {
-		s.e.info.collect(ch, res)
+		for _, f := range s.e.families {
+			f.collect(ch, res)
+		}
 	}
 }
 
-// writeInstances writes the instance families of s.res in the text format
-// and flushes w.
-//
-// client_golang builds a Metric, then a protobuf, for every series before
-// encoding it; at 100,000 instances that is 500,000 of each per scrape and
-// seconds of CPU. The state sets are the bulk of every scrape and have one
-// fixed shape, so they are written straight to the response: a handful of
-// appends per series and no allocation per instance.
-func (s *scrape) writeInstances(w *bufio.Writer) error {
-	f := exposition.NewFamily(statusName, statusLabels...)
-	f.WriteHeader(w, s.e.descs.statusHelp, "gauge")
-	for _, r := range s.res.Regions {
-		for _, in := range r.Instances {
-			s.e.states.each(r.Region, in, func(status string, v float64) {
-				f.WriteSeries(w, v, in.ID, r.Region, status)
-			})
+// collectHealth sends the health of region r: the region's sweep, and
+// each optional collector that is on.
+func (s *scrape) collectHealth(ch chan<- prometheus.Metric, r *RegionResult) {
+	d := s.e.descs
+	ch <- prometheus.MustNewConstMetric(d.up, prometheus.GaugeValue, up(r.Err), r.Region)
+	ch <- prometheus.MustNewConstMetric(d.duration, prometheus.GaugeValue, r.Duration.Seconds(), r.Region)
+	if !r.LastSuccess.IsZero() {
+		ch <- prometheus.MustNewConstMetric(d.lastSuccess, prometheus.GaugeValue, unixSeconds(r.LastSuccess), r.Region)
+	}
+	for _, c := range r.Collectors {
+		ch <- prometheus.MustNewConstMetric(d.collectorUp, prometheus.GaugeValue, up(c.Err), c.Name, r.Region)
+		if !c.LastSuccess.IsZero() {
+			ch <- prometheus.MustNewConstMetric(d.collectorLastSuccess, prometheus.GaugeValue, unixSeconds(c.LastSuccess), c.Name, r.Region)
 		}
 	}
-	s.e.info.write(w, s.res)
+}
+
+// up is 1 for no error, else 0.
+func up(err error) float64 {
+	if err != nil {
+		return 0
+	}
+	return 1
+}
+
+// writeInstances writes the instance families of s.res in the text format
+// (see family.write) and flushes w.
+func (s *scrape) writeInstances(w *bufio.Writer) error {
+	for _, f := range s.e.families {
+		f.write(w, s.res)
+	}
 	return w.Flush()
 }

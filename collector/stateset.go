@@ -1,9 +1,9 @@
 package collector
 
 import (
+	"strings"
 	"sync"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 )
@@ -12,22 +12,31 @@ import (
 // they are emitted.
 var KnownStatuses = []string{"Pending", "Starting", "Running", "Stopping", "Stopped"}
 
-// stateSets spells an instance's status as the series of its state set. It
-// remembers the unknown statuses it has warned about, to warn once each.
-type stateSets struct {
+// KnownHealthStatuses are the health statuses of DescribeInstancesFullStatus
+// in the health state set, in the order they are emitted. The API's value
+// is matched to them ignoring case, so the "OK" some pages write is "Ok".
+var KnownHealthStatuses = []string{"Ok", "Impaired", "Warning", "Maintaining", "Initializing", "InsufficientData", "NotApplicable"}
+
+// stateSet spells an instance's enum value (its status, its health) as the
+// series of a state set. It remembers the unknown values it has warned
+// about, to warn once each.
+type stateSet struct {
+	what, key   string   // what the value is, and its log key: "status", "health_status"
+	known       []string // the values of the set, in order
+	foldCase    bool     // match known values ignoring case
 	onlyCurrent bool
 	logger      log.Logger
-	warned      sync.Map // unknown status values already logged
+	warned      sync.Map // unknown values already logged
 }
 
 // each calls emit for each series of one instance's state set: the known
-// statuses in order (only the current one with onlyCurrent), then an
-// unknown current status as a series of its own, warned about once.
-func (s *stateSets) each(region string, in aliyun.Instance, emit func(status string, v float64)) {
+// values in order (only the current one with onlyCurrent), then an
+// unknown current value as a series of its own, warned about once.
+func (s *stateSet) each(region, id, value string, emit func(state string, v float64)) {
 	known := false
-	for _, k := range KnownStatuses {
+	for _, k := range s.known {
 		switch {
-		case k == in.Status:
+		case k == value || (s.foldCase && strings.EqualFold(k, value)):
 			known = true
 			emit(k, 1)
 		case !s.onlyCurrent:
@@ -37,9 +46,9 @@ func (s *stateSets) each(region string, in aliyun.Instance, emit func(status str
 	if known {
 		return
 	}
-	if _, seen := s.warned.LoadOrStore(in.Status, true); !seen {
-		level.Warn(s.logger).Log("msg", "instance status outside the known state set; emitting it as its own series",
-			"status", in.Status, "instance_id", in.ID, "region", region)
+	if _, seen := s.warned.LoadOrStore(value, true); !seen {
+		level.Warn(s.logger).Log("msg", "instance "+s.what+" outside the known state set; emitting it as its own series",
+			s.key, value, "instance_id", id, "region", region)
 	}
-	emit(in.Status, 1)
+	emit(value, 1)
 }

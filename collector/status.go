@@ -72,9 +72,19 @@ type RegionStatus struct {
 	// (Sweep.LastSuccess), served again within Options.MaxStaleness after
 	// a failed fetch.
 	Stale bool
-	// Info is the region's listing for ecs_instance_info (the info cache);
-	// nil without the info metric.
-	Info *ListingStatus
+	// Collectors are the region's listings of the optional collectors that
+	// are on, in the order health, events, info.
+	Collectors []CollectorListing
+}
+
+// CollectorListing is one optional collector's listings of a region: the
+// health fetches beside each sweep, or a cached collector's background
+// listings (events, info).
+type CollectorListing struct {
+	// Name is the collector's: "health", "events" or "info", as in
+	// ecs_collector_up.
+	Name string
+	ListingStatus
 }
 
 // Up says whether the region's last fetch was complete: ecs_up.
@@ -95,7 +105,7 @@ func (e *Exporter) Status() []RegionStatus {
 	regions := e.Regions()
 	out := make([]RegionStatus, len(regions))
 	for i, r := range regions {
-		s := RegionStatus{Region: r, Sweep: e.book.listing(r), Info: e.info.status(r)}
+		s := RegionStatus{Region: r, Sweep: e.book.listing(r), Collectors: e.collectorStatus(r)}
 		// A fetch runs only once the last complete result is older than
 		// the CacheTTL, so after a failure only MaxStaleness serves it.
 		good := !s.Sweep.LastSuccess.IsZero()
@@ -106,6 +116,19 @@ func (e *Exporter) Status() []RegionStatus {
 			s.Serving, s.Stale = true, true
 		}
 		out[i] = s
+	}
+	return out
+}
+
+// collectorStatus is what is known of region's listings by each optional
+// collector that is on.
+func (e *Exporter) collectorStatus(region string) []CollectorListing {
+	var out []CollectorListing
+	if e.healthBook != nil {
+		out = append(out, CollectorListing{Name: collectorHealth, ListingStatus: e.healthBook.listing(region)})
+	}
+	for _, l := range e.listers {
+		out = append(out, l.status(region))
 	}
 	return out
 }

@@ -122,18 +122,32 @@ func TestStatusWithoutMaxStalenessServesNothingAfterAFailure(t *testing.T) {
 	}
 }
 
-func TestStatusShowsTheInfoCachesListings(t *testing.T) {
-	infos := awkwardInfos()
-	e := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"}, Info: InfoOptions{Source: infos, Refresh: time.Hour}})
+func TestStatusShowsEachOptionalCollectorsListings(t *testing.T) {
+	health := mixedHealth()
+	health.setErr(forbidden)
+	e := New(smallFleet(), Options{
+		Regions: []string{"cn-hangzhou"}, Health: health,
+		Events: EventOptions{Source: eventFleet(time.Now()), Refresh: time.Hour},
+		Info:   InfoOptions{Source: awkwardInfos(), Refresh: time.Hour},
+	})
 	defer e.Close()
-	waitForInfo(t, e, 2)
-	info := statusOf(t, e, "cn-hangzhou").Info
-	if info == nil || !info.Up() || info.Instances != 2 || info.ByStatus != nil || info.LastSuccess.IsZero() {
-		t.Fatalf("info listing: %+v", info)
+	e.Sweep(context.Background()) // waits for the first listings
+	got := statusOf(t, e, "cn-hangzhou").Collectors
+	if len(got) != 3 || got[0].Name != "health" || got[1].Name != "events" || got[2].Name != "info" {
+		t.Fatalf("collectors %+v, want health, events, info", got)
+	}
+	if h := got[0]; h.Up() || h.LastError == nil || h.LastError.Code != "Forbidden.RAM" {
+		t.Errorf("health: %+v, want down with Forbidden.RAM", h)
+	}
+	if ev := got[1]; !ev.Up() || ev.Last().Instances == 0 || ev.ByStatus != nil {
+		t.Errorf("events: %+v", ev)
+	}
+	if info := got[2]; !info.Up() || info.Instances != 2 || info.LastSuccess.IsZero() {
+		t.Errorf("info: %+v", info)
 	}
 	plain := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"}})
 	defer plain.Close()
-	if s := statusOf(t, plain, "cn-hangzhou"); s.Info != nil {
-		t.Errorf("without the info metric, Info is %+v", s.Info)
+	if s := statusOf(t, plain, "cn-hangzhou"); s.Collectors != nil {
+		t.Errorf("without optional collectors: %+v", s.Collectors)
 	}
 }

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,8 +16,9 @@ const recentFetches = 8
 // statusBook records each region's listings as a status page shows them:
 // the listing running, the last ones finished, the last success and the
 // last failure. The Exporter keeps one for its DescribeInstanceStatus
-// fetches, the info cache one for its DescribeInstances refreshes. It only
-// records; serving metrics never reads it.
+// fetches and one for its health fetches, and each cached collector's
+// refresher one for its listings (recorded wraps the listing function). It
+// only records; serving metrics never reads it.
 type statusBook struct {
 	mu      sync.Mutex
 	regions map[string]*regionRecord
@@ -125,6 +127,23 @@ func (b *statusBook) listing(region string) ListingStatus {
 		}
 	}
 	return s
+}
+
+// recorded wraps a region listing so that book records each call: when,
+// how long, its API calls, pages and throttled calls (the listing's
+// context carries the book's aliyun.Observer), how many items, and the
+// error. byStatus, if not nil, also counts a complete listing by status.
+func recorded[T any](book *statusBook, list func(context.Context, string) ([]T, error), byStatus func([]T) map[string]int) func(context.Context, string) ([]T, error) {
+	return func(ctx context.Context, region string) ([]T, error) {
+		t := book.start(region)
+		items, err := list(aliyun.WithObserver(ctx, t), region)
+		var by map[string]int
+		if err == nil && byStatus != nil {
+			by = byStatus(items)
+		}
+		book.finish(t, len(items), by, err)
+		return items, err
+	}
 }
 
 // countByStatus counts instances by status.

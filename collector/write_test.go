@@ -2,7 +2,6 @@ package collector
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 )
 
 // awkwardFleet has IDs and statuses that need escaping in the text format.
@@ -36,16 +34,7 @@ func awkwardFleet() *fakeSource {
 // of the result: the fast path of the /metrics handler.
 func writtenFamilies(t *testing.T, e *Exporter) map[string]*dto.MetricFamily {
 	t.Helper()
-	var b bytes.Buffer
-	if err := e.WriteInstanceFamilies(bufio.NewWriter(&b), e.Sweep(context.Background())); err != nil {
-		t.Fatal(err)
-	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := p.TextToMetricFamilies(&b)
-	if err != nil {
-		t.Fatalf("%v in:\n%s", err, b.String())
-	}
-	return mfs
+	return writtenResult(t, e, e.Sweep(context.Background()))
 }
 
 func TestWrittenStatusSeriesAreTheCollectedOnes(t *testing.T) {

@@ -44,10 +44,11 @@ func TestStatusPageOfARunWithAFailingRegion(t *testing.T) {
 	if code, _ := scrape(t, exp.URL+"/probe?region=eu-central-1"); code != http.StatusOK {
 		t.Fatalf("GET /probe: %d", code)
 	}
-	// The info cache lists in the background; wait for its listing.
+	// The info cache lists in the background; wait for its listing (the
+	// only optional collector on, so the region's one row).
 	doc, page := waitForStatus(t, exp.URL, func(doc *html.Node) bool {
-		tr := pageRow(doc, "info", "default", "cn-hangzhou")
-		return tr != nil && strings.Contains(pageText(tr), "137")
+		tr := pageRow(doc, "collectors", "default", "cn-hangzhou")
+		return tr != nil && attrOf(tr, "data-collector") == "info" && strings.Contains(pageText(tr), "137")
 	})
 
 	failing := pageRow(doc, "regions", "default", "xx-nowhere-1")

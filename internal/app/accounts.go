@@ -10,6 +10,7 @@ import (
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/options"
 	"github.com/go-kit/log/level"
 )
 
@@ -103,6 +104,19 @@ func (a *App) collectorOptions(zones map[string][]string, client *aliyun.Client)
 	}
 	if o.Info {
 		opts.Info = collector.InfoOptions{Source: client, Refresh: o.InfoRefresh, Tags: o.InfoTags}
+	}
+	health, events := lifecycleSources(client)
+	return withLifecycle(opts, o, health, events)
+}
+
+// withLifecycle turns on in opts the health and events collectors that
+// the flags ask for and that have a source.
+func withLifecycle(opts collector.Options, o *options.Options, health collector.HealthSource, events collector.EventSource) collector.Options {
+	if o.Health && health != nil {
+		opts.Health = health
+	}
+	if o.Events && events != nil {
+		opts.Events = collector.EventOptions{Source: events, Refresh: o.EventsRefresh, Lookback: o.EventsLookback}
 	}
 	return opts
 }

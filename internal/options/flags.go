@@ -1,9 +1,15 @@
 package options
 
 import (
+	"time"
+
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 )
+
+// maxEventsLookback is --collector.events.lookback's largest value: the
+// API keeps finished events for 30 days.
+const maxEventsLookback = 30 * 24 * time.Hour
 
 // flags holds what the command line says, before validate works out what
 // it means; only validate reads it.
@@ -33,10 +39,14 @@ func (o *Options) addFlags(a *kingpin.Application) {
 	a.Flag("web.enable-pprof", "Serve Go's profiling endpoints under /debug/pprof/ (and link them from the landing page).").BoolVar(&o.EnablePprof)
 	flagVar(a, "log.level", "Log level: debug, info, warn, error.", "info", &o.LogLevel, oneOf("debug", "info", "warn", "error"))
 	flagVar(a, "log.format", "Log format: logfmt, json.", "logfmt", &o.LogFormat, oneOf("logfmt", "json"))
-	a.Flag("demo", "Serve a simulated fleet from the built-in simulator; no cloud account needed.").BoolVar(&o.Demo)
+	a.Flag("demo", "Serve a simulated fleet from the built-in simulator, with --collector.health, --collector.events and --collector.info on; no cloud account needed.").BoolVar(&o.Demo)
 	a.Flag("collector.info", "Also export ecs_instance_info (name, type, zone, tags) from DescribeInstances.").BoolVar(&o.Info)
 	flagVar(a, "collector.info.refresh", "How often ecs_instance_info is refreshed, in the background.", "5m", &o.InfoRefresh, duration(false))
 	flagVar(a, "collector.info.tags", "Comma-separated tag keys to export as tag_<key> labels of ecs_instance_info, e.g. team,env.", "", &o.InfoTags, tagList)
+	a.Flag("collector.health", "Also export ecs_instance_health_status from DescribeInstancesFullStatus, fetched with each sweep (needs ecs:DescribeInstancesFullStatus).").BoolVar(&o.Health)
+	a.Flag("collector.events", "Also export the system events' ecs_instance_event_*_timestamp_seconds from DescribeInstanceHistoryEvents, listed in the background (needs ecs:DescribeInstanceHistoryEvents).").BoolVar(&o.Events)
+	flagVar(a, "collector.events.refresh", "How often the system events are listed, in the background.", "1m", &o.EventsRefresh, duration(false))
+	flagVar(a, "collector.events.lookback", "How long after it finished a system event is still exported; at most 30 days, which the API keeps.", "24h", &o.EventsLookback, durationUpTo(maxEventsLookback, "the API keeps finished events 30 days"))
 	a.Flag("config.file", "YAML file of named accounts for /probe (see README, \"Many accounts\").").StringVar(&o.ConfigFile)
 	a.Flag("config.check", "Check --config.file and exit.").BoolVar(&o.ConfigCheck)
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/config"
@@ -79,6 +80,8 @@ var checkedFlags = []struct {
 	{"collector.timeout-offset", func(o *Options) bool { return o.TimeoutOffset >= 0 }},
 	{"collector.cache-ttl", func(o *Options) bool { return o.CacheTTL >= 0 }},
 	{"collector.max-staleness", func(o *Options) bool { return o.MaxStaleness >= 0 }},
+	{"collector.events.refresh", func(o *Options) bool { return o.EventsRefresh > 0 }},
+	{"collector.events.lookback", func(o *Options) bool { return o.EventsLookback > 0 && o.EventsLookback <= 30*24*time.Hour }},
 	{"log.level", func(o *Options) bool { return slices.Contains([]string{"debug", "info", "warn", "error"}, o.LogLevel) }},
 	{"log.format", func(o *Options) bool { return o.LogFormat == "logfmt" || o.LogFormat == "json" }},
 }
@@ -148,6 +151,10 @@ func flagString(t *testing.T, name string, o *Options) string {
 		return o.CacheTTL.String()
 	case "collector.max-staleness":
 		return o.MaxStaleness.String()
+	case "collector.events.refresh":
+		return o.EventsRefresh.String()
+	case "collector.events.lookback":
+		return o.EventsLookback.String()
 	case "log.level":
 		return o.LogLevel
 	case "log.format":
@@ -169,7 +176,8 @@ var parsedFlags = []string{
 	"aliyun.region", "aliyun.zone", "aliyun.endpoint", "aliyun.network", "aliyun.page-size",
 	"aliyun.rate-limit", "aliyun.max-inflight", "aliyun.max-retries", "collector.timeout",
 	"collector.timeout-offset", "collector.cache-ttl", "collector.max-staleness",
-	"collector.info.refresh", "collector.info.tags", "web.telemetry-path", "log.level", "log.format",
+	"collector.info.refresh", "collector.info.tags", "collector.events.refresh", "collector.events.lookback",
+	"web.telemetry-path", "log.level", "log.format",
 }
 
 // FuzzParse gives any value to one flag, beside --aliyun.region=cn-hangzhou,

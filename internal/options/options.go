@@ -63,10 +63,18 @@ type Options struct {
 	CacheTTL     time.Duration
 	MaxStaleness time.Duration
 	OnlyCurrent  bool
-	// Info, InfoRefresh and InfoTags are --collector.info*.
+	// Info, InfoRefresh and InfoTags are --collector.info*. --demo sets
+	// Info.
 	Info        bool
 	InfoRefresh time.Duration
 	InfoTags    []string
+	// Health is --collector.health; --demo sets it.
+	Health bool
+	// Events, EventsRefresh and EventsLookback are --collector.events*;
+	// --demo sets Events.
+	Events         bool
+	EventsRefresh  time.Duration
+	EventsLookback time.Duration
 	// MetricsPath is --web.telemetry-path.
 	MetricsPath string
 	// EnablePprof is --web.enable-pprof: serve (and link) /debug/pprof/.
@@ -124,7 +132,7 @@ func (o *Options) HasDefaultAccount() bool {
 // imply. It runs once, from Parse.
 func (o *Options) validate(getenv func(string) string) error {
 	for _, check := range []func() error{
-		o.checkConfigCheck, o.setRegions, o.checkMetricsPath, o.setEndpoint,
+		o.checkConfigCheck, o.setRegions, o.setDemoCollectors, o.checkMetricsPath, o.setEndpoint,
 		func() error { return checkDebug(getenv) }, func() error { return o.checkEnvCredential(getenv) },
 		o.loadConfig, o.setZones, o.checkWebConfig,
 	} {
@@ -165,6 +173,15 @@ func (o *Options) setRegions() error {
 	o.Regions = slices.Clone(regions)
 	if len(o.Regions) == 0 && o.Demo {
 		o.Regions = demoRegions()
+	}
+	return nil
+}
+
+// setDemoCollectors turns every optional collector on for --demo, which
+// shows all the exporter can do.
+func (o *Options) setDemoCollectors() error {
+	if o.Demo {
+		o.Health, o.Events, o.Info = true, true, true
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // noEnv is an empty environment.
@@ -60,6 +61,10 @@ func TestBadFlagsFailWithAMessageNamingTheFlagAndWhatItAccepts(t *testing.T) {
 		{[]string{"--aliyun.region=all", "--demo"}, []string{"--aliyun.region=all", "--demo"}},
 		{[]string{region, "--collector.info.tags=cost-center,cost_center"}, []string{"--collector.info.tags", "tag_<key>"}},
 		{[]string{region, "--collector.info.refresh=0s"}, []string{"--collector.info.refresh"}},
+		{[]string{region, "--collector.events.refresh=0s"}, []string{`--collector.events.refresh="0s"`, "above 0"}},
+		{[]string{region, "--collector.events.lookback=0s"}, []string{`--collector.events.lookback="0s"`, "above 0"}},
+		{[]string{region, "--collector.events.lookback=721h"}, []string{`--collector.events.lookback="721h"`, "at most 720h0m0s", "30 days"}},
+		{[]string{region, "--collector.events.lookback=a day"}, []string{"--collector.events.lookback", "duration"}},
 		{[]string{"--config.check"}, []string{"--config.check", "--config.file"}},
 		{[]string{"--config.file=../config/testdata/bad-unknown-key.yml"}, []string{"--config.file", "field region not found"}},
 		{[]string{"--config.file=../config/testdata/does-not-exist.yml", "--config.check"}, []string{"--config.file", "no such file"}},
@@ -101,6 +106,21 @@ func TestParseWorksOutWhatTheFlagsImply(t *testing.T) {
 		{"the demo exports its own regions", []string{"--demo"}, func(t *testing.T, o *Options) {
 			if !slices.Equal(o.Regions, []string{"cn-hangzhou", "cn-shanghai", "eu-central-1", "us-west-1"}) || !o.HasDefaultAccount() {
 				t.Errorf("regions %v", o.Regions)
+			}
+		}},
+		{"the optional collectors are off by default", []string{"--aliyun.region=cn-hangzhou"}, func(t *testing.T, o *Options) {
+			if o.Health || o.Events || o.Info || o.EventsRefresh != time.Minute || o.EventsLookback != 24*time.Hour {
+				t.Errorf("health %v, events %v (every %v, lookback %v), info %v", o.Health, o.Events, o.EventsRefresh, o.EventsLookback, o.Info)
+			}
+		}},
+		{"the demo turns every optional collector on", []string{"--demo"}, func(t *testing.T, o *Options) {
+			if !o.Health || !o.Events || !o.Info {
+				t.Errorf("health %v, events %v, info %v", o.Health, o.Events, o.Info)
+			}
+		}},
+		{"the events lookback reaches the API's 30 days", []string{"--aliyun.region=cn-hangzhou", "--collector.events", "--collector.events.lookback=720h", "--collector.events.refresh=5m"}, func(t *testing.T, o *Options) {
+			if !o.Events || o.EventsLookback != 30*24*time.Hour || o.EventsRefresh != 5*time.Minute {
+				t.Errorf("events %v, lookback %v, refresh %v", o.Events, o.EventsLookback, o.EventsRefresh)
 			}
 		}},
 		{"the demo exports only the regions given", []string{"--demo", "--aliyun.region=us-west-1"}, func(t *testing.T, o *Options) {

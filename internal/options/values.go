@@ -73,6 +73,15 @@ func duration(zeroOK bool) parser[time.Duration] {
 	}}
 }
 
+// durationUpTo accepts a duration above 0 and at most hi; why says what
+// the bound is.
+func durationUpTo(hi time.Duration, why string) parser[time.Duration] {
+	return parser[time.Duration]{fmt.Sprintf("a duration above 0 and at most %s (%s), e.g. 24h", hi, why), func(s string) (time.Duration, bool) {
+		d, err := time.ParseDuration(s)
+		return d, err == nil && d > 0 && d <= hi
+	}}
+}
+
 var tagList = parser[[]string]{"comma-separated tag keys that become distinct tag_<key> labels, e.g. team,env", func(s string) ([]string, bool) {
 	if s == "" {
 		return nil, true

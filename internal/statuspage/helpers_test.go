@@ -16,7 +16,7 @@ var now = time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
 
 // fleet is an account with a healthy region, a failing one that serves
 // nothing, a region that recovered and one not swept yet; the healthy
-// region has an info listing.
+// region has an info listing (an optional collector).
 func fleet() []Account {
 	fetch := func(ago time.Duration, err *collector.Failure) collector.Fetch {
 		return collector.Fetch{Started: now.Add(-ago - 1200*time.Millisecond), Finished: now.Add(-ago),
@@ -29,10 +29,10 @@ func fleet() []Account {
 		{Region: "cn-hangzhou", Serving: true, Sweep: collector.ListingStatus{
 			Recent: []collector.Fetch{fetch(5*time.Second, nil)}, LastSuccess: now.Add(-5 * time.Second),
 			Instances: 120, ByStatus: map[string]int{"Running": 100, "Stopped": 18, "Hibernated": 2},
-		}, Info: &collector.ListingStatus{
+		}, Collectors: []collector.CollectorListing{{Name: "info", ListingStatus: collector.ListingStatus{
 			Recent: []collector.Fetch{fetch(time.Minute, nil), fetch(6*time.Minute, infoThrottled)}, LastSuccess: now.Add(-time.Minute),
 			Instances: 120, LastError: infoThrottled,
-		}},
+		}}}},
 		{Region: "xx-nowhere-1", Sweep: collector.ListingStatus{
 			Recent:    []collector.Fetch{{Started: now.Add(-4 * time.Second), Finished: now.Add(-3 * time.Second), Calls: 1, Err: notFound}},
 			LastError: notFound,

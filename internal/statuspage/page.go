@@ -3,8 +3,9 @@
 // JavaScript. They show, per account and region, the last sweep (when, how
 // long, pages, calls, throttled calls), ecs_up, the fleet by status, the
 // age of the data served and the last error with its code and the API's
-// message, the same for the info cache, and the recent failures; and say
-// plainly when the data is the --demo simulator's.
+// message, the same for the optional collectors (health, events, info),
+// and the recent failures; and say plainly when the data is the --demo
+// simulator's.
 //
 // It reads what collector.Exporter.Status records and calls no API. Every
 // value goes through html/template, which escapes it for where it stands;

@@ -50,11 +50,11 @@ func TestTheFailingRegionsRowCarriesItsCodeAndMessageApart(t *testing.T) {
 	}
 }
 
-func TestTheStatusPageShowsTheInfoCacheAndTheRecentFailuresNewestFirst(t *testing.T) {
+func TestTheStatusPageShowsTheOptionalCollectorsAndTheRecentFailuresNewestFirst(t *testing.T) {
 	_, doc := serve(t, Status(testOptions()), "/status")
-	want := []string{"default on /metrics", "cn-hangzhou", "2025-03-04 05:05:07 UTC 1m0s ago", "1.2s", "3", "4", "1", "120",
+	want := []string{"default on /metrics", "cn-hangzhou", "info", "2025-03-04 05:05:07 UTC 1m0s ago", "1.2s", "3", "4", "1", "120",
 		"Throttling.User Request was denied due to user flow control. 2025-03-04 05:00:07 UTC, 6m0s ago; the listings since succeeded"}
-	if got := cells(row(t, doc, "info", "default", "cn-hangzhou")); !slices.Equal(got, want) {
+	if got := cells(row(t, doc, "collectors", "default", "cn-hangzhou")); !slices.Equal(got, want) {
 		t.Errorf("info row\n got %q\nwant %q", got, want)
 	}
 	var got []string

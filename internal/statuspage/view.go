@@ -24,9 +24,8 @@ type view struct {
 	MetricsPath                       string
 	Links                             []Link
 	Accounts                          []accountView
-	Infos                             []listingRow // the info cache's listings
+	Collectors                        []listingRow // the optional collectors' listings
 	Failures                          []failureRow
-	HasInfo                           bool
 }
 
 // accountView is one account's table.
@@ -49,6 +48,7 @@ type regionRow struct {
 // counts and the last error.
 type listingRow struct {
 	ID, Account, Path, Region          string
+	Collector                          string // "" for a sweep
 	When, Age, Running                 string
 	Duration, Pages, Calls, Throttled  string
 	Instances                          string
@@ -83,9 +83,8 @@ func build(o *Options, accounts []Account, now time.Time, title string) *view {
 		for _, s := range a.Regions {
 			names = append(names, s.Region)
 			av.Rows = append(av.Rows, regionView(a, s, now))
-			if s.Info != nil {
-				v.HasInfo = true
-				v.Infos = append(v.Infos, listingView(a, s.Region, "info", *s.Info, now))
+			for _, c := range s.Collectors {
+				v.Collectors = append(v.Collectors, listingView(a, s.Region, c.Name, c.ListingStatus, now))
 			}
 			v.Failures = append(v.Failures, failures(a, s, now)...)
 		}
@@ -122,7 +121,7 @@ func regionView(a Account, s collector.RegionStatus, now time.Time) regionRow {
 
 func listingView(a Account, region, kind string, s collector.ListingStatus, now time.Time) listingRow {
 	r := listingRow{
-		ID: anchor(a.Path, a.Name, region+kind), Account: a.Name, Path: a.Path, Region: region,
+		ID: anchor(a.Path, a.Name, region, kind), Account: a.Name, Path: a.Path, Region: region, Collector: kind,
 		When: "never", Age: "", Duration: "–", Pages: "–", Calls: "–", Throttled: "–", Instances: "–",
 	}
 	if !s.Running.IsZero() {
@@ -144,7 +143,7 @@ func listingView(a Account, region, kind string, s collector.ListingStatus, now 
 }
 
 // failures are the failed listings among s's recent ones, the sweep's and
-// the info cache's.
+// the optional collectors'.
 func failures(a Account, s collector.RegionStatus, now time.Time) []failureRow {
 	var out []failureRow
 	add := func(what, kind string, recent []collector.Fetch) {
@@ -154,13 +153,13 @@ func failures(a Account, s collector.RegionStatus, now time.Time) []failureRow {
 			}
 			out = append(out, failureRow{
 				at: f.Err.At, When: stamp(f.Err.At), Age: ago(now.Sub(f.Err.At)), Account: a.Name, Path: a.Path, Region: s.Region,
-				What: what, Code: f.Err.Code, Message: f.Err.Message, Link: "#" + anchor(a.Path, a.Name, s.Region+kind),
+				What: what, Code: f.Err.Code, Message: f.Err.Message, Link: "#" + anchor(a.Path, a.Name, s.Region, kind),
 			})
 		}
 	}
 	add("sweep", "", s.Sweep.Recent)
-	if s.Info != nil {
-		add("info", "info", s.Info.Recent)
+	for _, c := range s.Collectors {
+		add(c.Name, c.Name, c.Recent)
 	}
 	return out
 }
