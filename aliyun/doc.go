@@ -35,10 +35,12 @@
 //	    call                               call.go: retries with backoff, within the deadline
 //	      limitedRequester                 limits.go: rate limit, region slot, global slot
 //	        observedRequester              observe.go: Observers told code and duration
-//	          sdkRequester                 sdk.go: a pooled SDK client signs and sends
-//	            httpDoer                   transport.go: pooled connections, status, size cap
+//	          signedRequester              signed.go: the SDK's V3 signer over plain net/http
+//	            httpDoer                   transport.go: pooled connections, size cap
 //	            decodeStatusPage           pager.go: a 200 body → []Instance, body drained
+//	            typedError                 errorbody.go: an error body → the SDK's typed error
 //	            classify                   classify.go: any failure → Error with a Code
+//	          sdkRequester                 sdk.go: the SDK itself, for V1 and token credentials
 //
 // InstanceInfos and Regions (describe.go) take the same path from call
 // down. The adaptive limiter itself is in limiter.go; ZoneRegion and

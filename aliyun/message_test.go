@@ -91,9 +91,12 @@ func TestFailuresAgainstTheSimulatorCarryItsMessageAndNoSecret(t *testing.T) {
 	_, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": nil}})
 	for _, tc := range []struct {
 		name, region, secret, want string
+		v1                         bool
 	}{
-		{"an unknown region", "xx-nowhere-1", testSecret, "RegionId"},
-		{"a wrong secret", "cn-hangzhou", "wrong-secret-DO-NOT-SHOW", "signature"},
+		{"an unknown region", "xx-nowhere-1", testSecret, "RegionId", false},
+		{"a wrong secret", "cn-hangzhou", "wrong-secret-DO-NOT-SHOW", "signature", false},
+		{"an unknown region, V1 signing", "xx-nowhere-1", testSecret, "RegionId", true},
+		{"a wrong secret, V1 signing", "cn-hangzhou", "wrong-secret-DO-NOT-SHOW", "signature", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pinEnv(t)
@@ -101,7 +104,7 @@ func TestFailuresAgainstTheSimulatorCarryItsMessageAndNoSecret(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, err := New(Options{Regions: []string{tc.region}, Credential: cred, Endpoint: ep, signatureV1: true})
+			c, err := New(Options{Regions: []string{tc.region}, Credential: cred, Endpoint: ep, signatureV1: tc.v1})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -28,22 +28,39 @@ type statusPage struct {
 	Items []Instance
 }
 
+// statusDoc is what decodeStatusPage reads of a page. Names match exactly,
+// as the API sends them.
+type statusDoc struct {
+	TotalCount       *int `json:"TotalCount"`
+	InstanceStatuses struct {
+		InstanceStatus []struct {
+			InstanceID string `json:"InstanceId"`
+			Status     string `json:"Status"`
+		} `json:"InstanceStatus"`
+	} `json:"InstanceStatuses"`
+}
+
+// statusDocs are reused across pages: the decoder appends a page's items
+// into the capacity a previous page left, instead of growing a new slice
+// from nothing on every page.
+var statusDocs = sync.Pool{New: func() any { return new(statusDoc) }}
+
 // decodeStatusPage decodes one page into lean structs, skipping items with
 // no InstanceId. It uses the encoding/json v2 implementation, which decodes
 // these pages in about half the time of encoding/json: decoding was the
-// largest CPU cost of a sweep. Names match exactly, as the API sends them;
-// invalid UTF-8 is an error rather than silently replaced.
+// largest CPU cost of a sweep. Invalid UTF-8 is an error rather than
+// silently replaced.
 func decodeStatusPage(r io.Reader) (statusPage, error) {
-	var p struct {
-		TotalCount       *int `json:"TotalCount"`
-		InstanceStatuses struct {
-			InstanceStatus []struct {
-				InstanceID string `json:"InstanceId"`
-				Status     string `json:"Status"`
-			} `json:"InstanceStatus"`
-		} `json:"InstanceStatuses"`
-	}
-	if err := json.UnmarshalRead(r, &p); err != nil {
+	p := statusDocs.Get().(*statusDoc)
+	defer func() {
+		// A freak page does not keep its size alive in the pool.
+		if cap(p.InstanceStatuses.InstanceStatus) <= 2*MaxPageSize {
+			statusDocs.Put(p)
+		}
+	}()
+	p.TotalCount = nil
+	p.InstanceStatuses.InstanceStatus = p.InstanceStatuses.InstanceStatus[:0]
+	if err := json.UnmarshalRead(r, p); err != nil {
 		return statusPage{}, err
 	}
 	if p.TotalCount == nil {

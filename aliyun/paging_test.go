@@ -3,7 +3,9 @@ package aliyun
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -123,5 +125,26 @@ func TestListingThatChangesMidSweepLosesNobody(t *testing.T) {
 			// the listing again and returned exactly what is there now.
 			wantFleet(t, got, sim.Instances("cn-hangzhou"))
 		})
+	}
+}
+
+// TestDecodedPagesShareNothing: decoding reuses its scratch space from
+// page to page, and nothing of one page shows in the next: not an item,
+// not a field an item of the next page lacks, not a TotalCount.
+func TestDecodedPagesShareNothing(t *testing.T) {
+	first := `{"TotalCount":3,"InstanceStatuses":{"InstanceStatus":[{"InstanceId":"i-a","Status":"Running"},{"InstanceId":"i-b","Status":"Stopped"}]}}`
+	p, err := decodeStatusPage(strings.NewReader(first))
+	if err != nil || len(p.Items) != 2 {
+		t.Fatal(p, err)
+	}
+	p, err = decodeStatusPage(strings.NewReader(`{"TotalCount":3,"InstanceStatuses":{"InstanceStatus":[{"InstanceId":"i-c"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Instance{{ID: "i-c"}}; !slices.Equal(p.Items, want) {
+		t.Errorf("second page decoded as %+v, want %+v", p.Items, want)
+	}
+	if _, err := decodeStatusPage(strings.NewReader(`{"InstanceStatuses":{"InstanceStatus":[]}}`)); err == nil {
+		t.Error("a page without TotalCount was accepted after one with it")
 	}
 }

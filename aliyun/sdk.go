@@ -11,9 +11,10 @@ import (
 	"github.com/alibabacloud-go/tea/dara"
 )
 
-// sdkRequester is the bottom of a region's call path: it sends a request
-// through the vendor SDK (which signs it and turns error responses into
-// typed errors), decodes a successful body, and classifies a failure. The
+// sdkRequester sends a request through the vendor SDK itself (which signs
+// it and turns error responses into typed errors), decodes a successful
+// body, and classifies a failure. It is the bottom of the call path for
+// V1 signing, and for credentials signedRequester hands on. The
 // SDK client is not safe for concurrent calls (every RPC call clears a
 // field of the shared client), so each request borrows one from a pool.
 type sdkRequester struct {
@@ -108,9 +109,5 @@ func readBody(resp map[string]interface{}, decode func(io.Reader) error) error {
 		return errNoBody
 	}
 	defer body.Close()
-	if err := decode(body); err != nil {
-		return err
-	}
-	_, err := io.Copy(io.Discard, body)
-	return err
+	return decodeAndDrain(body, decode)
 }

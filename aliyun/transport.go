@@ -16,10 +16,12 @@ const maxBodyBytes = 8 << 20
 // errBodyTooLarge is returned when a response exceeds maxBodyBytes.
 var errBodyTooLarge = errors.New("response body too large")
 
-// httpDoer is the SDK's pluggable HTTP client (dara.HttpClient). The SDK
-// builds a fresh *http.Transport for every request and hands it in; we ignore
-// it and keep one pooled transport, so connections are reused across pages
-// and loopback is never sent through HTTP(S)_PROXY.
+// httpDoer holds the Client's one pooled transport, so that connections
+// are reused across pages and regions, and loopback is never sent through
+// HTTP(S)_PROXY. The V3 path (signed.go) sends on it
+// directly; it is also the SDK's pluggable HTTP client (dara.HttpClient)
+// for the requests the SDK sends itself: the SDK builds a fresh
+// *http.Transport for every request and hands it in, and we ignore it.
 type httpDoer struct {
 	client *http.Client
 }
@@ -43,12 +45,22 @@ func newHTTPDoer(maxConns int) *httpDoer {
 
 // Call implements dara.HttpClient.
 func (d *httpDoer) Call(req *http.Request, _ *http.Transport) (*http.Response, error) {
-	resp, err := d.client.Do(req)
+	resp, err := d.do(req)
 	if err != nil {
 		return nil, err
 	}
 	if rec, ok := req.Context().Value(statusKey{}).(*int); ok {
 		*rec = resp.StatusCode
+	}
+	return resp, nil
+}
+
+// do sends req on a pooled connection; the body it returns fails a read
+// past maxBodyBytes.
+func (d *httpDoer) do(req *http.Request) (*http.Response, error) {
+	resp, err := d.client.Do(req)
+	if err != nil {
+		return nil, err
 	}
 	resp.Body = &limitedBody{rc: resp.Body, left: maxBodyBytes}
 	return resp, nil

@@ -122,7 +122,7 @@ func run(binary string, sc scenario) (result, error) {
 	pages := int64(sc.regions * sc.pagesPerRegion())
 	res.notes = append(res.notes, fmt.Sprintf("%d API calls for %d pages (%d throttled) in %d concurrent scrape(s)",
 		res.calls, pages, res.throttled, sc.scrapes))
-	if n := metricSum(rounds[0].body, `ecs_api_requests_total{action="DescribeInstanceStatus",code="Throttling.User"`); n > 0 {
+	if n := metricSum(rounds[0].body, `ecs_api_requests_total{account="default",action="DescribeInstanceStatus",code="Throttling.User"`); n > 0 {
 		res.notes = append(res.notes, fmt.Sprintf(`exporter counted %.0f in ecs_api_requests_total{code="Throttling.User"}`, n))
 	}
 

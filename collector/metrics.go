@@ -35,7 +35,7 @@ var (
 	statusLabels      = []string{"instance_id", "region", "status"}
 	regionLabels      = []string{"region"}
 	scrapeErrorLabels = []string{"region", "code"}
-	apiRequestLabels  = []string{"action", "region", "code"}
+	apiRequestLabels  = []string{"account", "action", "region", "code"}
 	apiDurationLabels = []string{"action"}
 	// infoLabels are the fixed labels of ecs_instance_info; the tag_<key>
 	// labels of InfoOptions.Tags follow them.

@@ -3,11 +3,14 @@ package collector
 import (
 	"time"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// RequestMetrics counts and times every ECS API request. It implements
-// aliyun.Observer and prometheus.Collector.
+// RequestMetrics counts and times every ECS API request of every account.
+// It is a prometheus.Collector; ForAccount gives each account's client the
+// aliyun.Observer that counts under its name.
 type RequestMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -20,7 +23,7 @@ func NewRequestMetrics() *RequestMetrics {
 	return &RequestMetrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: apiRequestsName,
-			Help: "ECS API requests made, retries included, by action, region and result code (OK on success).",
+			Help: "ECS API requests made, retries included, by account (default: the --aliyun.region account; else the /probe account), action, region and result code (OK on success).",
 		}, apiRequestLabels),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    apiDurationName,
@@ -30,10 +33,22 @@ func NewRequestMetrics() *RequestMetrics {
 	}
 }
 
+// ForAccount returns the Observer for the named account's client: its
+// requests are counted with account="name".
+func (m *RequestMetrics) ForAccount(name string) aliyun.Observer {
+	return accountRequests{m: m, account: name}
+}
+
+// accountRequests is one account's view of RequestMetrics.
+type accountRequests struct {
+	m       *RequestMetrics
+	account string
+}
+
 // ObserveRequest implements aliyun.Observer.
-func (m *RequestMetrics) ObserveRequest(action, region, code string, d time.Duration) {
-	m.requests.WithLabelValues(action, region, code).Inc()
-	m.duration.WithLabelValues(action).Observe(d.Seconds())
+func (a accountRequests) ObserveRequest(action, region, code string, d time.Duration) {
+	a.m.requests.WithLabelValues(a.account, action, region, code).Inc()
+	a.m.duration.WithLabelValues(action).Observe(d.Seconds())
 }
 
 // Describe implements prometheus.Collector.

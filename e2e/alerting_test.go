@@ -161,6 +161,7 @@ var dashboardVars = strings.NewReplacer(
 	"$job", ".+",
 	"$instance", ".+",
 	"$region", ".+",
+	"$account", ".+",
 	"$status", ".+",
 )
 

@@ -167,6 +167,13 @@ func TestProbeIsExactForTwoAccountsWithDifferentKeys(t *testing.T) {
 			promtoolCheckMetrics(t, body)
 		}
 	}
+	// Two more probes of one account: each account's calls are counted
+	// under its own name, not added together.
+	for range 2 {
+		if code, body := scrape(t, exp.URL+"/probe?region=cn-hangzhou&account=shop"); code != http.StatusOK {
+			t.Fatalf("probe shop cn-hangzhou: %d\n%s", code, body)
+		}
+	}
 	// The exporter's own metrics stay on /metrics, which has no fleet here.
 	code, body := scrape(t, exp.URL+"/metrics")
 	if code != http.StatusOK {
@@ -176,10 +183,18 @@ func TestProbeIsExactForTwoAccountsWithDifferentKeys(t *testing.T) {
 	if _, ok := mfs["ecs_instance_status"]; ok {
 		t.Error("/metrics carries instance series without --aliyun.region")
 	}
-	reqs := series(mfs, "ecs_api_requests_total", "action", "region", "code")
-	if reqs["DescribeInstanceStatus cn-hangzhou OK"] < 2 {
-		t.Errorf("/metrics does not count the probes' API requests: %v", reqs)
+	reqs := series(mfs, "ecs_api_requests_total", "account", "action", "region", "code")
+	for key, want := range map[string]float64{
+		"shop DescribeInstanceStatus cn-hangzhou OK":  3,
+		"bank DescribeInstanceStatus cn-hangzhou OK":  1,
+		"shop DescribeInstanceStatus eu-central-1 OK": 1,
+		"bank DescribeInstanceStatus eu-central-1 OK": 1,
+	} {
+		if reqs[key] != want {
+			t.Errorf("ecs_api_requests_total{account action region code=%q} = %v, want %v (each account counted on its own); all: %v", key, reqs[key], want, reqs)
+		}
 	}
+	t.Logf("ecs_api_requests_total per account: shop cn-hangzhou %v, bank cn-hangzhou %v", reqs["shop DescribeInstanceStatus cn-hangzhou OK"], reqs["bank DescribeInstanceStatus cn-hangzhou OK"])
 	// Bad probes say what is wrong.
 	for query, want := range map[string]string{
 		"region=cn-hangzhou&account=nobody": "unknown account",

@@ -111,7 +111,7 @@ var (
 	// goldenPerScrape are the series that count sweeps: they are divided by
 	// the number of scrapes the test made, since that depends on how soon
 	// the background info listing arrived.
-	goldenPerScrape = regexp.MustCompile(`^(ecs_scrape_errors_total|ecs_api_requests_total\{action="DescribeInstanceStatus")`)
+	goldenPerScrape = regexp.MustCompile(`^(ecs_scrape_errors_total|ecs_api_requests_total\{account="default",action="DescribeInstanceStatus")`)
 )
 
 // goldenHeader opens the golden file and says how it was made.

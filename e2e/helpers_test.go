@@ -140,33 +140,52 @@ func startProgram(t *testing.T, env, prog []string, args ...string) *exporter {
 // scrape fetches path and returns the status and body.
 func scrape(t *testing.T, url string) (int, []byte) {
 	t.Helper()
+	code, body, err := fetchURL(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code, body
+}
+
+// fetchURL fetches url with header, within a minute, and returns the status and
+// body; unlike scrape it is safe in a goroutine other than the test's.
+func fetchURL(url string, header http.Header) (int, []byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		t.Fatal(err)
+		return 0, nil, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, body
+	return resp.StatusCode, body, err
 }
 
 // parse decodes text exposition.
 func parse(t *testing.T, body []byte) map[string]*dto.MetricFamily {
 	t.Helper()
+	mfs, err := parseText(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mfs
+}
+
+// parseText decodes text exposition; safe in any goroutine.
+func parseText(body []byte) (map[string]*dto.MetricFamily, error) {
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	mfs, err := p.TextToMetricFamilies(bytes.NewReader(body))
 	if err != nil {
-		t.Fatalf("parsing the scrape: %v", err)
+		return nil, fmt.Errorf("parsing the scrape: %w", err)
 	}
-	return mfs
+	return mfs, nil
 }
 
 // labels flattens a sample's labels.

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,16 +34,15 @@ func TestStandInPassesItsOwnSignatureVectors(t *testing.T) {
 	}
 }
 
-// TestBinaryAgainstAnIndependentStandIn runs the exporter against an ECS API
-// stand-in written in Python from the API documentation, not this project's
-// simulator: it verifies the SDK's V3 signatures itself and pages on its own.
-func TestBinaryAgainstAnIndependentStandIn(t *testing.T) {
-	const key, secret = "LTAIstandinkey", "standin-secret-5d2e"
-	fleets := map[string][]simulator.Instance{
-		"cn-hangzhou":  simulator.GenerateFleet("cn-hangzhou", 137, 41), // three pages of 50
-		"eu-central-1": {},
-		"us-west-1":    simulator.GenerateFleet("us-west-1", 9, 42),
-	}
+// standInKey and standInSecret are the made-up credentials the stand-in
+// accepts.
+const standInKey, standInSecret = "LTAIstandinkey", "standin-secret-5d2e"
+
+// startStandIn runs the Python stand-in on a free loopback port, serving
+// fleets and accepting standInKey; extra adds fleet-file keys (latency,
+// faults, churn) and args its flags. It returns the stand-in's base URL.
+func startStandIn(t *testing.T, fleets map[string][]simulator.Instance, extra map[string]any, args ...string) (string, *daemon) {
+	t.Helper()
 	type item struct{ InstanceId, Status, ZoneId string }
 	regions := map[string][]item{}
 	for r, fleet := range fleets {
@@ -51,17 +51,22 @@ func TestBinaryAgainstAnIndependentStandIn(t *testing.T) {
 			regions[r] = append(regions[r], item{in.ID, in.Status, in.Zone})
 		}
 	}
+	doc := map[string]any{"credentials": map[string]string{standInKey: standInSecret}, "regions": regions}
+	for k, v := range extra {
+		doc[k] = v
+	}
 	dir := t.TempDir()
 	fleetFile, portFile := filepath.Join(dir, "fleet.json"), filepath.Join(dir, "port")
-	b, err := json.Marshal(map[string]any{"credentials": map[string]string{key: secret}, "regions": regions})
+	b, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(fleetFile, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	startDaemon(t, "ecs_standin.py", []string{"PYTHONDONTWRITEBYTECODE=1"}, python(t),
-		repoPath(t, "e2e/standin/ecs_standin.py"), "--listen", "127.0.0.1:0", "--fleet", fleetFile, "--port-file", portFile)
+	args = append([]string{repoPath(t, "e2e/standin/ecs_standin.py"), "--listen", "127.0.0.1:0",
+		"--fleet", fleetFile, "--port-file", portFile}, args...)
+	d := startDaemon(t, "ecs_standin.py", []string{"PYTHONDONTWRITEBYTECODE=1"}, python(t), args...)
 	var port string
 	if err := eventually(30*time.Second, 50*time.Millisecond, func() error {
 		p, err := os.ReadFile(portFile)
@@ -73,12 +78,32 @@ func TestBinaryAgainstAnIndependentStandIn(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("the stand-in never wrote its port: %v", err)
 	}
+	return "http://127.0.0.1:" + port, d
+}
 
+// startExporterOnStandIn runs the exporter against the stand-in at base with
+// standInKey and a proxyTrap, whose hit counter it returns.
+func startExporterOnStandIn(t *testing.T, base string, args ...string) (*exporter, *atomic.Int64) {
+	t.Helper()
 	trap, hits := proxyTrap(t)
 	exp := startExporter(t, pinnedEnv(t,
-		"ALIBABA_CLOUD_ACCESS_KEY_ID="+key, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secret,
+		"ALIBABA_CLOUD_ACCESS_KEY_ID="+standInKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+standInSecret,
 		"HTTP_PROXY="+trap, "HTTPS_PROXY="+trap),
-		"--aliyun.endpoint=http://127.0.0.1:"+port,
+		append([]string{"--aliyun.endpoint=" + base}, args...)...)
+	return exp, hits
+}
+
+// TestBinaryAgainstAnIndependentStandIn runs the exporter against an ECS API
+// stand-in written in Python from the API documentation, not this project's
+// simulator: it verifies the SDK's V3 signatures itself and pages on its own.
+func TestBinaryAgainstAnIndependentStandIn(t *testing.T) {
+	fleets := map[string][]simulator.Instance{
+		"cn-hangzhou":  simulator.GenerateFleet("cn-hangzhou", 137, 41), // three pages of 50
+		"eu-central-1": {},
+		"us-west-1":    simulator.GenerateFleet("us-west-1", 9, 42),
+	}
+	base, _ := startStandIn(t, fleets, nil)
+	exp, hits := startExporterOnStandIn(t, base,
 		"--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1",
 		"--aliyun.region=us-west-1", "--aliyun.region=xx-nowhere-1")
 

@@ -44,7 +44,7 @@ func (a *App) newDefaultAccount(ctx context.Context) (*defaultAccount, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := aliyun.New(a.clientOptions(a.opts.Regions, cred, a.endpoint()))
+	client, err := aliyun.New(a.clientOptions(handler.DefaultAccount, a.opts.Regions, cred, a.endpoint()))
 	if err != nil {
 		return nil, err
 	}
@@ -87,12 +87,14 @@ func discoverRegions(ctx context.Context, lister regionLister, zoneFlag []string
 	return regions, zones, nil
 }
 
-func (a *App) clientOptions(regions []string, cred *aliyun.Credential, endpoint *url.URL) aliyun.Options {
+// clientOptions configures the client of the named account (the /probe
+// name; handler.DefaultAccount for the flags' account).
+func (a *App) clientOptions(account string, regions []string, cred *aliyun.Credential, endpoint *url.URL) aliyun.Options {
 	o := a.opts
 	return aliyun.Options{
 		Regions: regions, Credential: cred, Endpoint: endpoint, Network: o.Network,
 		PageSize: o.PageSize, RateLimit: o.RateLimit, MaxInflight: o.MaxInflight,
-		MaxRetries: o.MaxRetries, Observer: a.requests,
+		MaxRetries: o.MaxRetries, Observer: a.requests.ForAccount(account),
 	}
 }
 
@@ -138,7 +140,7 @@ func (a *App) addAccounts(files []fileAccount) error {
 		if endpoint == nil {
 			endpoint = a.endpoint()
 		}
-		client, err := aliyun.New(a.clientOptions(f.regions, f.cred, endpoint))
+		client, err := aliyun.New(a.clientOptions(f.name, f.regions, f.cred, endpoint))
 		if err != nil {
 			return fmt.Errorf("--config.file: accounts: %s: %w", f.name, err)
 		}

@@ -69,7 +69,7 @@ func (env *faultEnv) start(t *testing.T, tc faultCase) {
 	requests := collector.NewRequestMetrics()
 	client, err := aliyun.New(aliyun.Options{
 		Regions: env.regions, Credential: cred, Endpoint: endpoint, PageSize: pageSize,
-		MaxRetries: maxRetry, MaxInflight: tc.maxInflight, Observer: requests,
+		MaxRetries: maxRetry, MaxInflight: tc.maxInflight, Observer: requests.ForAccount(handler.DefaultAccount),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -262,7 +262,7 @@ func TestDashboardHasTheVariablesAndPanelsItPromises(t *testing.T) {
 	for _, v := range d.Templating.List {
 		vars[v.Name] = v.Type
 	}
-	for name, typ := range map[string]string{"datasource": "datasource", "region": "query", "status": "query"} {
+	for name, typ := range map[string]string{"datasource": "datasource", "region": "query", "account": "query", "status": "query"} {
 		if vars[name] != typ {
 			t.Errorf("variable %s: type %q, want %q", name, vars[name], typ)
 		}
@@ -287,14 +287,25 @@ func TestDashboardHasTheVariablesAndPanelsItPromises(t *testing.T) {
 			t.Errorf("the not-Running table does not show time in status in seconds: %+v", p)
 		}
 	}
-	health := map[string]string{
-		"Region sweeps (ecs_up)":          "ecs_up{",
-		"Failed sweeps by code":           "ecs_scrape_errors_total{",
-		"API requests by code":            "ecs_api_requests_total{",
-		"Throttled share of API requests": "region:ecs_api_requests_throttled:ratio_rate5m{",
-		"Sweep duration":                  "ecs_scrape_duration_seconds{",
+	// The exporter's health (issue #3), and the instances' health and
+	// lifecycle (issue #11).
+	find("row", "Health and lifecycle")
+	queries := map[string]string{
+		"Region sweeps (ecs_up)":           "ecs_up{",
+		"Failed sweeps by code":            "ecs_scrape_errors_total{",
+		"API requests by code":             "ecs_api_requests_total{",
+		"Throttled share of API requests":  "region:ecs_api_requests_throttled:ratio_rate5m{",
+		"Sweep duration":                   "ecs_scrape_duration_seconds{",
+		"Instances by health status":       "region_health:ecs_instance_health_status:sum{",
+		"Instances whose health is not Ok": "ecs_instance_health_status{",
+		"Locked instances":                 "ecs_instance_operation_lock{",
+		"Upcoming system events":           "ecs_instance_event_not_before_timestamp_seconds{",
+		"Unplanned restarts":               "ecs_instance_event_finish_timestamp_seconds{",
+		"Subscription expiry":              "ecs_instance_expire_timestamp_seconds{",
+		"Collectors (ecs_collector_up)":    "ecs_collector_up{",
+		"Time since last collection":       "ecs_collector_last_success_timestamp_seconds{",
 	}
-	for title, metric := range health {
+	for title, metric := range queries {
 		found := false
 		for _, p := range d.Panels {
 			if p.Title == title {
@@ -305,6 +316,13 @@ func TestDashboardHasTheVariablesAndPanelsItPromises(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no panel %q querying %s", title, metric)
+		}
+	}
+	// ecs_api_requests_total counts per account (issue #13): the API panels
+	// can be narrowed to one.
+	for _, title := range []string{"API requests by code", "Throttled share of API requests"} {
+		if p := find("timeseries", title); p != nil && (len(p.Targets) != 1 || !strings.Contains(p.Targets[0].Expr, `account=~"$account"`)) {
+			t.Errorf("panel %q does not filter by the account variable: %+v", title, p.Targets)
 		}
 	}
 }
