@@ -70,9 +70,10 @@ build:
 # deps installs what the tests use beyond Go, from Debian's packages:
 # prometheus (prometheus, promtool), prometheus-alertmanager
 # (prometheus-alertmanager, amtool), buildah (the image test), systemd
-# (systemd-analyze, for the unit file) and qemu-user (qemu-aarch64, which
-# runs the arm64 binary in the arm64 test). The tools/ modules download
-# their dependencies as their tests build.
+# (systemd-analyze, for the unit file), qemu-user (qemu-aarch64, which
+# runs the arm64 binary in the arm64 test) and chromium with
+# fonts-dejavu-core (headless, for the screenshot of /status). The tools/
+# modules download their dependencies as their tests build.
 deps:
 	@missing=""; \
 	{ command -v promtool && command -v prometheus; } >/dev/null || missing="$$missing prometheus"; \
@@ -80,6 +81,7 @@ deps:
 	command -v buildah >/dev/null || missing="$$missing buildah"; \
 	command -v qemu-aarch64 >/dev/null || missing="$$missing qemu-user"; \
 	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
+	command -v chromium >/dev/null || missing="$$missing chromium fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 		echo ">> installing$$missing from apt"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \

@@ -20,7 +20,7 @@ type apiRequest struct {
 // delegates to the next (see Client.region):
 //
 //	limitedRequester (limits.go): rate limit, in-flight caps, limiter feedback
-//	observedRequester (observe.go): the Observer's count and duration
+//	observedRequester (observe.go): the Observers' count and duration
 //	sdkRequester (sdk.go): the vendor SDK, body decoding, classification
 type requester interface {
 	do(ctx context.Context, req apiRequest) *Error

@@ -27,7 +27,8 @@ func (e credentialError) Unwrap() error { return e.err }
 // classify turns what one SDK call returned into an *Error. status is the
 // HTTP status the transport saw (0 if none).
 func classify(ctx context.Context, err error, status int) *Error {
-	return &Error{Code: classifyCode(ctx, err, status), HTTPStatus: status, Err: err}
+	code := classifyCode(ctx, err, status)
+	return &Error{Code: code, HTTPStatus: status, Err: err, Message: message(code, err)}
 }
 
 func classifyCode(ctx context.Context, err error, status int) string {

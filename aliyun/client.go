@@ -134,9 +134,10 @@ func (c *Client) region(name string) (*regionClient, error) {
 }
 
 // callPath stacks a region's requester layers: the limits, around the
-// Observer (if any), around the V3 signer over plain net/http, which
-// hands what it does not sign itself to the SDK, whose clients start with
-// sdk. share is the region's share of the in-flight cap.
+// Observers (the Client's and the context's), around the V3 signer over
+// plain net/http, which hands what it does not sign itself to the SDK,
+// whose clients start with sdk. share is the region's share of the
+// in-flight cap.
 func (c *Client) callPath(name string, sdk *ecs.Client, share int) requester {
 	var r requester = newSDKRequester(sdk, func() *ecs.Client {
 		// The same configuration succeeded when the region was added.
@@ -146,9 +147,7 @@ func (c *Client) callPath(name string, sdk *ecs.Client, share int) requester {
 	if !c.opts.signatureV1 {
 		r = newSignedRequester(sdk, c.doer, r)
 	}
-	if c.opts.Observer != nil {
-		r = observedRequester{obs: c.opts.Observer, region: name, next: r}
-	}
+	r = observedRequester{obs: c.opts.Observer, region: name, next: r}
 	return &limitedRequester{
 		limiter: newRegionLimiter(c.opts.RateLimit),
 		region:  make(chan struct{}, share),

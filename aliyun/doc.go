@@ -22,9 +22,12 @@
 //     CredentialSource (a profile, a CLI profile, a role to assume; the
 //     --config.file's credentials: block decodes into one).
 //   - Observer (observe.go) hears of every API attempt: action, region,
-//     code and duration.
+//     code and duration; the Client's hears of all, and one given with
+//     WithObserver of those made under its context.
 //   - Error and ErrorCode (errors.go) carry a failure's bounded code (the
-//     API's Code, or timeout, network, decode, credentials) and its detail.
+//     API's Code, or timeout, network, decode, credentials) and its detail;
+//     ErrorMessage (message.go) what may be shown of it: the API's message,
+//     with no signature, token or secret.
 //
 // Library errors say what is wrong in their own terms; the caller adds
 // where the input came from (a flag, a file).
@@ -35,7 +38,7 @@
 //	  sweepZone → pass → fetchPages → page pager.go: page 1, then the rest at once
 //	    call                               call.go: retries with backoff, within the deadline
 //	      limitedRequester                 limits.go: rate limit, region slot, global slot
-//	        observedRequester              observe.go: Observer told code and duration
+//	        observedRequester              observe.go: Observers told code and duration
 //	          signedRequester              signed.go: the SDK's V3 signer over plain net/http
 //	            httpDoer                   transport.go: pooled connections, size cap
 //	            decodeStatusPage           pager.go: a 200 body → []Instance, body drained

@@ -22,6 +22,11 @@ type Error struct {
 	Code       string
 	HTTPStatus int // 0 when no response arrived
 	Err        error
+	// Message is what may be shown of the failure to an operator (on a
+	// status page, say): the API's own Message for an API error, else a
+	// short description. It never carries a signature, a token or a
+	// secret, and is at most 300 characters; "" when not known.
+	Message string
 }
 
 // Error reads as the code, the HTTP status if any, and the detail.

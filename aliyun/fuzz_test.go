@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // pageSeeds are response bodies worth starting from: real pages, the error
@@ -183,6 +185,9 @@ func FuzzResponseHandling(f *testing.F) {
 		if e.HTTPStatus == 0 || code == CodeNetwork || code == CodeCredentials || code == CodeTimeout {
 			// The endpoint always answers, and the credential is static.
 			t.Fatalf("HTTP %d answered, but the client reports %q (status %d): %v", status, code, e.HTTPStatus, err)
+		}
+		if n := utf8.RuneCountInString(e.Message); n > maxMessage || strings.ContainsFunc(e.Message, unicode.IsControl) {
+			t.Fatalf("message of %d runes, or with a control character: %q", n, e.Message)
 		}
 		if status == 200 {
 			// Page 1 either is not a page (decode), or is one that

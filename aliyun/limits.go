@@ -21,14 +21,16 @@ type limitedRequester struct {
 
 func (l *limitedRequester) do(ctx context.Context, req apiRequest) *Error {
 	if err := l.limiter.wait(ctx); err != nil {
-		return &Error{Code: CodeTimeout, Err: fmt.Errorf("waiting for the rate limit: %w", err)}
+		return &Error{Code: CodeTimeout, Err: fmt.Errorf("waiting for the rate limit: %w", err),
+			Message: "the deadline passed while waiting for the rate limit"}
 	}
 	for _, slots := range []chan struct{}{l.region, l.global} {
 		select {
 		case slots <- struct{}{}:
 			defer func() { <-slots }()
 		case <-ctx.Done():
-			return &Error{Code: CodeTimeout, Err: fmt.Errorf("waiting for a request slot: %w", ctx.Err())}
+			return &Error{Code: CodeTimeout, Err: fmt.Errorf("waiting for a request slot: %w", ctx.Err()),
+				Message: "the deadline passed while waiting for a request slot (requests in flight are capped)"}
 		}
 	}
 	e := l.next.do(ctx, req)

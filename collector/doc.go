@@ -41,5 +41,8 @@
 // one fetch's deadline; a refresher (refresher.go) owns a cached
 // collector's listings and their refresh loops; a scrape (scrape.go) is one
 // Result on its way out; RequestMetrics (requests.go) counts API requests.
-// Metric and label names are defined once, in metrics.go.
+// A status book (statusbook.go) records each region's listings of one kind,
+// their pages, calls, throttled calls and last error, for Exporter.Status
+// (status.go), which a status page reads; nothing that serves metrics reads
+// it. Metric and label names are defined once, in metrics.go.
 package collector

@@ -93,6 +93,7 @@ func mergeEvents(lists ...[]aliyun.InstanceEvent) []aliyun.InstanceEvent {
 func (c *eventCache) setRegions(regions []string)                 { c.list.setRegions(regions) }
 func (c *eventCache) await(ctx context.Context, regions []string) { c.list.await(ctx, regions) }
 func (c *eventCache) close()                                      { c.list.close() }
+func (c *eventCache) status(region string) CollectorListing       { return c.list.status(region) }
 
 // fill sets r's Events as of now (the active events with a NotBefore time,
 // and the events that finished within the lookback) and reports how the

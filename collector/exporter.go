@@ -64,6 +64,8 @@ type Exporter struct {
 	cache        *sweepCache[[]aliyun.Instance]
 	health       *sweepCache[[]aliyun.InstanceHealth] // nil without Options.Health
 	listers      []cached                             // events, info: those that are on
+	book         *statusBook                          // the status fetches, for Status
+	healthBook   *statusBook                          // the health fetches; nil without health
 	states       *stateSet
 	healthStates *stateSet
 	families     []family
@@ -87,14 +89,16 @@ func New(source Source, opts Options) *Exporter {
 		opts:         opts,
 		logger:       logger,
 		regions:      slices.Clone(opts.Regions),
+		book:         newStatusBook(),
 		states:       &stateSet{what: "status", key: "status", known: KnownStatuses, onlyCurrent: opts.OnlyCurrent, logger: logger},
 		healthStates: &stateSet{what: "health status", key: "health_status", known: KnownHealthStatuses, foldCase: true, onlyCurrent: opts.OnlyCurrent, logger: logger},
 		descs:        newDescs(),
 		scrapeErrors: newScrapeErrors(),
 	}
-	e.cache = newSweepCache(opts.CacheTTL, opts.MaxStaleness, e.fetch, e.failed)
+	e.cache = newSweepCache(opts.CacheTTL, opts.MaxStaleness, recorded(e.book, e.fetch, countByStatus), e.failed)
 	if opts.Health != nil {
-		e.health = newSweepCache(opts.CacheTTL, opts.MaxStaleness, e.fetchHealth, e.healthFailed)
+		e.healthBook = newStatusBook()
+		e.health = newSweepCache(opts.CacheTTL, opts.MaxStaleness, recorded(e.healthBook, e.fetchHealth, nil), e.healthFailed)
 	}
 	if c := newEventCache(opts.Events, opts.MaxStaleness, logger); c != nil {
 		e.listers = append(e.listers, c)

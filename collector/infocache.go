@@ -54,6 +54,7 @@ func (c *infoCache) fetch(ctx context.Context, region string) ([]aliyun.Instance
 func (c *infoCache) setRegions(regions []string)                 { c.list.setRegions(regions) }
 func (c *infoCache) await(ctx context.Context, regions []string) { c.list.await(ctx, regions) }
 func (c *infoCache) close()                                      { c.list.close() }
+func (c *infoCache) status(region string) CollectorListing       { return c.list.status(region) }
 
 // fill sets r's Infos and reports how the region's listing fared.
 func (c *infoCache) fill(r *RegionResult, now time.Time) {

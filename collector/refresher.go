@@ -24,6 +24,8 @@ type cached interface {
 	fill(r *RegionResult, now time.Time)
 	// families are the collector's instance families.
 	families() []family
+	// status is what is known of region's listings, for Exporter.Status.
+	status(region string) CollectorListing
 	// close stops every listing and waits for them.
 	close()
 }
@@ -44,6 +46,7 @@ type refresher[T any] struct {
 	every        time.Duration
 	maxStaleness time.Duration
 	logger       log.Logger
+	book         *statusBook // every listing, for Exporter.Status
 
 	base context.Context // ended by close
 	stop context.CancelFunc
@@ -70,10 +73,16 @@ var errNotListed = &aliyun.Error{Code: aliyun.CodeTimeout, Err: errors.New("the 
 
 func newRefresher[T any](name string, list func(context.Context, string) ([]T, error), every, maxStaleness time.Duration, logger log.Logger) *refresher[T] {
 	base, stop := context.WithCancel(context.Background())
+	book := newStatusBook()
 	return &refresher[T]{
-		name: name, list: list, every: every, maxStaleness: maxStaleness, logger: logger,
-		base: base, stop: stop, regions: map[string]*listing[T]{},
+		name: name, list: recorded(book, list, nil), every: every, maxStaleness: maxStaleness, logger: logger,
+		book: book, base: base, stop: stop, regions: map[string]*listing[T]{},
 	}
+}
+
+// status is what the book knows of region's listings.
+func (r *refresher[T]) status(region string) CollectorListing {
+	return CollectorListing{Name: r.name, ListingStatus: r.book.listing(region)}
 }
 
 // setRegions starts the refresh loop of every region new in regions, and

@@ -65,14 +65,13 @@ func New(ctx context.Context, opts *options.Options, logger log.Logger) (_ *App,
 	if err := a.addAccounts(files); err != nil {
 		return nil, err
 	}
-	if err := a.routes(); err != nil {
-		return nil, err
-	}
+	a.routes()
 	return a, nil
 }
 
 // ServeHTTP implements http.Handler: /metrics (--web.telemetry-path),
-// /probe and the landing page.
+// /probe, the landing page, /status and, with --web.enable-pprof,
+// /debug/pprof/.
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
 
 // Close stops the probed exporters, the default account (and its

@@ -1,50 +1,80 @@
 package app
 
 import (
-	"fmt"
-	"html"
+	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"slices"
-	"strings"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/buildinfo"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/options"
-	"github.com/prometheus/common/version"
-	"github.com/prometheus/exporter-toolkit/web"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/statuspage"
 )
 
-// landingConfig is the landing page: a link to the metrics, the default
-// account's regions, and one example probe per account. exporter-toolkit
-// renders it with text/template, which escapes nothing, so every value is
-// escaped here: query values for the URL, then HTML for the page.
-func landingConfig(metricsPath string, def *defaultAccount, accounts map[string]*handler.Account) web.LandingConfig {
-	links := []web.LandingLinks{{Address: html.EscapeString(metricsPath), Text: "Metrics"}}
-	var extra strings.Builder
-	if def != nil {
-		regions := def.exp.Regions()
-		fmt.Fprintf(&extra, "<p>Regions: %s</p>", html.EscapeString(strings.Join(regions, ", ")))
+// pageOptions are the landing and status pages' (internal/statuspage):
+// the accounts' regions as they stand when a page is asked for, a link to
+// the metrics, one example probe per account, and the profiles with
+// --web.enable-pprof.
+func (a *App) pageOptions() statuspage.Options {
+	return statuspage.Options{
+		Name:        options.Name,
+		Description: "Prometheus exporter for Alibaba Cloud ECS instance status",
+		Version:     buildinfo.Summary(),
+		MetricsPath: a.opts.MetricsPath,
+		Demo:        a.demo != nil,
+		Pprof:       a.opts.EnablePprof,
+		Links:       probeLinks(a.accounts),
+		Accounts:    a.statusAccounts,
 	}
+}
+
+// probeLinks are one example probe per account: its first region. The
+// page escapes them (html/template); here they are only URL-encoded.
+func probeLinks(accounts map[string]*handler.Account) []statuspage.Link {
 	names := make([]string, 0, len(accounts))
 	for n := range accounts {
 		names = append(names, n)
 	}
 	slices.Sort(names)
+	var links []statuspage.Link
 	for _, n := range names {
 		regions := accounts[n].Regions()
 		if len(regions) == 0 {
 			continue
 		}
-		addr := "/probe?region=" + url.QueryEscape(regions[0]) + "&account=" + url.QueryEscape(n)
-		links = append(links, web.LandingLinks{
-			Address: html.EscapeString(addr),
-			Text:    html.EscapeString("Probe " + n + " in " + regions[0]),
+		links = append(links, statuspage.Link{
+			Address: "/probe?region=" + url.QueryEscape(regions[0]) + "&account=" + url.QueryEscape(n),
+			Text:    "Probe " + n + " in " + regions[0],
 		})
 	}
-	return web.LandingConfig{
-		Name:        options.Name,
-		Description: "Prometheus exporter for Alibaba Cloud ECS instance status",
-		Version:     version.Info(),
-		Links:       links,
-		ExtraHTML:   extra.String(),
+	return links
+}
+
+// statusAccounts are the accounts the pages show: the default account of
+// /metrics, then each account's targets that /probe has served.
+func (a *App) statusAccounts() []statuspage.Account {
+	var out []statuspage.Account
+	if a.def != nil {
+		out = append(out, statuspage.Account{Name: handler.DefaultAccount, Path: a.opts.MetricsPath, Regions: a.def.exp.Status()})
 	}
+	probed := len(out)
+	for _, t := range a.prober.Targets() {
+		if len(out) == probed || out[len(out)-1].Name != t.Account {
+			out = append(out, statuspage.Account{Name: t.Account, Path: "/probe"})
+		}
+		last := &out[len(out)-1]
+		last.Regions = append(last.Regions, t.Exporter.Status()...)
+	}
+	return out
+}
+
+// handlePprof serves Go's profiles under /debug/pprof/, for
+// --web.enable-pprof.
+func handlePprof(mux *http.ServeMux) {
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 }

@@ -5,16 +5,16 @@ import (
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/options"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/statuspage"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/prometheus/exporter-toolkit/web"
 )
 
-// routes builds the registry and the mux: the metrics path, /probe and
-// the landing page.
-func (a *App) routes() error {
+// routes builds the registry and the mux: the metrics path, /probe, the
+// landing and status pages and, with --web.enable-pprof, the profiles.
+func (a *App) routes() {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		versioncollector.NewCollector(options.Name),
@@ -23,15 +23,15 @@ func (a *App) routes() error {
 		a.requests,
 	)
 	metrics := a.handlers(reg)
-	landing, err := web.NewLandingPage(landingConfig(a.opts.MetricsPath, a.def, a.accounts))
-	if err != nil {
-		return err
-	}
+	pages := a.pageOptions()
 	a.mux = http.NewServeMux()
 	a.mux.Handle(a.opts.MetricsPath, promhttp.InstrumentMetricHandler(reg, metrics))
 	a.mux.Handle("/probe", a.prober)
-	a.mux.Handle("/", landing)
-	return nil
+	a.mux.Handle("/status", statuspage.Status(pages))
+	a.mux.Handle("/", statuspage.Landing(pages))
+	if a.opts.EnablePprof {
+		handlePprof(a.mux)
+	}
 }
 
 // handlers builds the /metrics handler and a.prober, the /probe handler:

@@ -1,6 +1,7 @@
 package handler
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -89,6 +90,27 @@ func (p *Prober) exporter(name, region string, acct *Account) *collector.Exporte
 	e := collector.New(acct.Source, opts)
 	p.exporters[key] = e
 	return e
+}
+
+// Target is an (account, region) that /probe has served, and its Exporter.
+type Target struct {
+	Account, Region string
+	Exporter        *collector.Exporter
+}
+
+// Targets returns the targets probed so far, sorted by account, then
+// region: for a status page, which may read their Exporters' Status.
+func (p *Prober) Targets() []Target {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]Target, 0, len(p.exporters))
+	for k, e := range p.exporters {
+		out = append(out, Target{Account: k[0], Region: k[1], Exporter: e})
+	}
+	slices.SortFunc(out, func(a, b Target) int {
+		return cmp.Or(strings.Compare(a.Account, b.Account), strings.Compare(a.Region, b.Region))
+	})
+	return out
 }
 
 // names are the account names, sorted.

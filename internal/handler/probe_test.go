@@ -149,3 +149,24 @@ func sample(body, series string) float64 {
 	}
 	return math.NaN()
 }
+
+func TestProberListsTheTargetsItHasProbed(t *testing.T) {
+	p := newProber()
+	defer p.Close()
+	if got := p.Targets(); len(got) != 0 {
+		t.Fatalf("before any probe: %+v", got)
+	}
+	for _, target := range []string{"/probe?region=eu-central-1&account=other", "/probe?region=cn-shanghai", "/probe?region=cn-hangzhou", "/probe?region=cn-hangzhou"} {
+		get(t, p, target)
+	}
+	var got []string
+	for _, tg := range p.Targets() {
+		if s := tg.Exporter.Status(); len(s) != 1 || s[0].Region != tg.Region || s[0].Sweep.Last() == nil {
+			t.Errorf("%s/%s: status %+v, want its one region swept", tg.Account, tg.Region, s)
+		}
+		got = append(got, tg.Account+"/"+tg.Region)
+	}
+	if want := "default/cn-hangzhou default/cn-shanghai other/eu-central-1"; strings.Join(got, " ") != want {
+		t.Errorf("targets %v, want %s", got, want)
+	}
+}

@@ -36,6 +36,7 @@ func (o *Options) addFlags(a *kingpin.Application) {
 	flagVar(a, "collector.max-staleness", "When a region's sweep fails, serve its last complete result if younger than this (ecs_up stays 0); 0 = never.", "10m", &o.MaxStaleness, duration(true))
 	a.Flag("collector.status.only-current", "Emit only the value-1 series of ecs_instance_status, for very large fleets.").BoolVar(&o.OnlyCurrent)
 	a.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&o.MetricsPath)
+	a.Flag("web.enable-pprof", "Serve Go's profiling endpoints under /debug/pprof/ (and link them from the landing page).").BoolVar(&o.EnablePprof)
 	flagVar(a, "log.level", "Log level: debug, info, warn, error.", "info", &o.LogLevel, oneOf("debug", "info", "warn", "error"))
 	flagVar(a, "log.format", "Log format: logfmt, json.", "logfmt", &o.LogFormat, oneOf("logfmt", "json"))
 	a.Flag("demo", "Serve a simulated fleet from the built-in simulator, with --collector.health, --collector.events and --collector.info on; no cloud account needed.").BoolVar(&o.Demo)

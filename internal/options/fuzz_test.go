@@ -183,10 +183,10 @@ var parsedFlags = []string{
 // FuzzParse gives any value to one flag, beside --aliyun.region=cn-hangzhou,
 // through the whole of Parse: it never panics; a refusal names the flag;
 // and what it accepts is safe downstream: the metrics path goes on a
-// ServeMux beside /probe and / without a panic and serves only itself, the
-// regions are region IDs, the endpoint is http(s).
+// ServeMux beside /probe, /status, /debug/pprof/ and / without a panic and
+// serves only itself, the regions are region IDs, the endpoint is http(s).
 func FuzzParse(f *testing.F) {
-	for _, v := range []string{"", "all", "cn-hangzhou", "cn hangzhou", "<b>", "/probe", "/a b", "/m{", "/{x}", "/metrics?x=1", "/metrics/", "/x/../y", "http://127.0.0.1:1", "cn-hangzhou-h", "a,b", "\n", "30s"} {
+	for _, v := range []string{"", "all", "cn-hangzhou", "cn hangzhou", "<b>", "/probe", "/status", "/debug/pprof/heap", "/a b", "/m{", "/{x}", "/metrics?x=1", "/metrics/", "/x/../y", "http://127.0.0.1:1", "cn-hangzhou-h", "a,b", "\n", "30s"} {
 		f.Add(uint8(0), v)
 	}
 	f.Fuzz(func(t *testing.T, pick uint8, v string) {
@@ -202,6 +202,8 @@ func FuzzParse(f *testing.F) {
 		metrics := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
 		mux.Handle(o.MetricsPath, metrics)
 		mux.Handle("/probe", http.NotFoundHandler())
+		mux.Handle("/status", http.NotFoundHandler())
+		mux.Handle("/debug/pprof/", http.NotFoundHandler())
 		mux.Handle("/", http.NotFoundHandler())
 		for path, want := range map[string]int{o.MetricsPath: http.StatusTeapot, o.MetricsPath + "/x": http.StatusNotFound, "/x" + o.MetricsPath: http.StatusNotFound} {
 			rec := httptest.NewRecorder()

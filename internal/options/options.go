@@ -77,6 +77,8 @@ type Options struct {
 	EventsLookback time.Duration
 	// MetricsPath is --web.telemetry-path.
 	MetricsPath string
+	// EnablePprof is --web.enable-pprof: serve (and link) /debug/pprof/.
+	EnablePprof bool
 	// LogLevel and LogFormat are --log.level and --log.format.
 	LogLevel  string
 	LogFormat string
@@ -219,8 +221,9 @@ var metricsPath = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)+$`)
 
 func (o *Options) checkMetricsPath() error {
 	p := o.MetricsPath
-	if !metricsPath.MatchString(p) || p == "/probe" || slices.ContainsFunc(strings.Split(p, "/"), func(s string) bool { return s == "." || s == ".." }) {
-		return fmt.Errorf("--web.telemetry-path=%q: must be a path such as /metrics or /ecs/metrics: names of letters, digits, '.', '_', '~' and '-', each after a /, not / itself or /probe", p)
+	taken := p == "/probe" || p == "/status" || p == "/debug/pprof" || strings.HasPrefix(p, "/debug/pprof/")
+	if !metricsPath.MatchString(p) || taken || slices.ContainsFunc(strings.Split(p, "/"), func(s string) bool { return s == "." || s == ".." }) {
+		return fmt.Errorf("--web.telemetry-path=%q: must be a path such as /metrics or /ecs/metrics: names of letters, digits, '.', '_', '~' and '-', each after a /, not / itself or /probe, nor /status or /debug/pprof (the status page and the profiles)", p)
 	}
 	return nil
 }

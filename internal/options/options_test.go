@@ -38,6 +38,8 @@ func TestBadFlagsFailWithAMessageNamingTheFlagAndWhatItAccepts(t *testing.T) {
 		{[]string{region, "--web.telemetry-path=metrics"}, []string{"--web.telemetry-path"}},
 		{[]string{region, "--web.telemetry-path=/"}, []string{`--web.telemetry-path="/"`, "such as /metrics"}},
 		{[]string{region, "--web.telemetry-path=/probe"}, []string{`--web.telemetry-path="/probe"`, "not / itself or /probe"}},
+		{[]string{region, "--web.telemetry-path=/status"}, []string{`--web.telemetry-path="/status"`, "nor /status"}},
+		{[]string{region, "--web.telemetry-path=/debug/pprof/heap"}, []string{`--web.telemetry-path="/debug/pprof/heap"`, "/debug/pprof"}},
 		{[]string{region, "--web.telemetry-path=/a b"}, []string{`--web.telemetry-path="/a b"`, "such as /metrics"}},
 		{[]string{region, "--web.telemetry-path=/m{"}, []string{`--web.telemetry-path="/m{"`, "such as /metrics"}},
 		{[]string{region, "--web.telemetry-path=/{x}"}, []string{`--web.telemetry-path="/{x}"`, "such as /metrics"}},
@@ -144,6 +146,16 @@ func TestParseWorksOutWhatTheFlagsImply(t *testing.T) {
 		{"no endpoint means the SDK's", []string{"--aliyun.region=cn-hangzhou"}, func(t *testing.T, o *Options) {
 			if o.Endpoint != nil || o.Network != "public" || o.MetricsPath != "/metrics" || o.Web == nil {
 				t.Errorf("endpoint %v, network %q, path %q", o.Endpoint, o.Network, o.MetricsPath)
+			}
+		}},
+		{"profiling is off unless asked for", []string{"--aliyun.region=cn-hangzhou"}, func(t *testing.T, o *Options) {
+			if o.EnablePprof {
+				t.Error("EnablePprof is on by default")
+			}
+		}},
+		{"--web.enable-pprof turns profiling on", []string{"--aliyun.region=cn-hangzhou", "--web.enable-pprof"}, func(t *testing.T, o *Options) {
+			if !o.EnablePprof {
+				t.Error("EnablePprof is off")
 			}
 		}},
 		{"the config file alone serves only /probe", []string{"--config.file=../config/testdata/good.yml", "--aliyun.zone=cn-hangzhou-h"}, func(t *testing.T, o *Options) {
