@@ -47,12 +47,12 @@ func TestGoldenExposition(t *testing.T) {
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     fleets,
 	})
-	// A refresh of an hour keeps the failed info listing of cn-shanghai
-	// from being retried (after a tenth of it) while the test runs.
+	// A refresh of an hour keeps the failed info and event listings of
+	// cn-shanghai from being retried (after a tenth of it) while the test runs.
 	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=cn-shanghai",
 		"--aliyun.region=eu-central-1", "--collector.info", "--collector.info.tags=env",
-		"--collector.info.refresh=1h")
+		"--collector.info.refresh=1h", "--collector.health", "--collector.events", "--collector.events.refresh=1h")
 
 	body, scrapes := scrapeUntilInfo(t, exp.URL+"/metrics", len(fleets["cn-hangzhou"])+len(fleets["eu-central-1"]))
 	got := normalizeExposition(t, body, scrapes)
@@ -104,14 +104,15 @@ var (
 	// the scrapes served (promhttp counts a scrape after it is sent): each
 	// value becomes <varies>.
 	goldenTimed = []string{"ecs_scrape_duration_seconds", "ecs_last_success_timestamp_seconds",
-		"ecs_api_request_duration_seconds", "promhttp_metric_handler_requests_total"}
+		"ecs_api_request_duration_seconds", "promhttp_metric_handler_requests_total",
+		"ecs_collector_last_success_timestamp_seconds"}
 	// goldenBuild are families whose label values name the build: each label
 	// value becomes <varies>.
 	goldenBuild = []string{"aliyun_ecs_exporter_build_info"}
 	// goldenPerScrape are the series that count sweeps: they are divided by
 	// the number of scrapes the test made, since that depends on how soon
 	// the background info listing arrived.
-	goldenPerScrape = regexp.MustCompile(`^(ecs_scrape_errors_total|ecs_api_requests_total\{account="default",action="DescribeInstanceStatus")`)
+	goldenPerScrape = regexp.MustCompile(`^(ecs_scrape_errors_total|ecs_api_requests_total\{account="default",action="(DescribeInstanceStatus|DescribeInstancesFullStatus)")`)
 )
 
 // goldenHeader opens the golden file and says how it was made.
