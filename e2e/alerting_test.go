@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // TestStackAlertsOnAStoppedInstanceAndServesTheDashboard runs the exporter
@@ -31,7 +32,7 @@ func (s *stack) testStoppedAlert(t *testing.T) {
 	target := s.regions[regionHealthy][0]
 	labels := map[string]string{"alertname": "EcsInstanceStopped", "instance_id": target.ID, "region": regionHealthy}
 	running := fmt.Sprintf(`ecs_instance_status{instance_id=%q, status="Running"} == 1`, target.ID)
-	if err := eventually(30*time.Second, 100*time.Millisecond, func() error {
+	if err := testenv.Eventually(30*time.Second, 100*time.Millisecond, func() error {
 		r, err := s.prom.query(running, 0)
 		if err == nil && len(r) == 0 {
 			err = fmt.Errorf("%s: no result", running)
@@ -50,7 +51,7 @@ func (s *stack) testStoppedAlert(t *testing.T) {
 	bound := stackInterval + stackFor + stackWait + 5*time.Second
 	var firing webhookMessage
 	var alert webhookAlert
-	err := eventually(bound+30*time.Second, 50*time.Millisecond, func() error {
+	err := testenv.Eventually(bound+30*time.Second, 50*time.Millisecond, func() error {
 		var ok bool
 		if firing, alert, ok = s.webhook.first(stopped, "firing", labels); !ok {
 			return fmt.Errorf("no firing EcsInstanceStopped for %s yet", target.ID)
@@ -84,7 +85,7 @@ func (s *stack) testStoppedAlert(t *testing.T) {
 	failing := time.Now()
 	s.sim.InjectFault(regionHealthy, simulator.Fault{Action: "DescribeInstanceStatus", Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable"})
 	down := fmt.Sprintf(`ecs_up{region=%q} == 0`, regionHealthy)
-	if err := eventually(30*time.Second, 100*time.Millisecond, func() error {
+	if err := testenv.Eventually(30*time.Second, 100*time.Millisecond, func() error {
 		r, err := s.prom.query(down, 0)
 		if err == nil && len(r) == 0 {
 			err = fmt.Errorf("%s: no result", down)
@@ -111,7 +112,7 @@ func (s *stack) testStoppedAlert(t *testing.T) {
 	if !s.sim.SetStatus(regionHealthy, target.ID, simulator.StatusRunning) {
 		t.Fatalf("the simulator has no instance %s", target.ID)
 	}
-	err = eventually(time.Minute, 50*time.Millisecond, func() error {
+	err = testenv.Eventually(time.Minute, 50*time.Millisecond, func() error {
 		if _, _, ok := s.webhook.first(started, "resolved", labels); !ok {
 			return fmt.Errorf("no resolved EcsInstanceStopped for %s yet", target.ID)
 		}
@@ -233,7 +234,7 @@ func (s *stack) testDashboardQueries(t *testing.T) {
 		}
 		variables++
 		selector, label := expand(t, m[1]), m[2]
-		err := eventually(time.Minute, 500*time.Millisecond, func() error {
+		err := testenv.Eventually(time.Minute, 500*time.Millisecond, func() error {
 			values, err := s.prom.labelValues(label, selector)
 			if err == nil && len(values) == 0 {
 				err = fmt.Errorf("no values")
@@ -268,7 +269,7 @@ func expand(t *testing.T, expr string) string {
 // scrapes (rates, the throttled share) before they have any.
 func (s *stack) expectData(t *testing.T, expr string, rangeOf time.Duration) {
 	t.Helper()
-	err := eventually(time.Minute, 500*time.Millisecond, func() error {
+	err := testenv.Eventually(time.Minute, 500*time.Millisecond, func() error {
 		res, err := s.prom.query(expr, rangeOf)
 		if err == nil && len(res) == 0 {
 			err = fmt.Errorf("no data")

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // crossBuilds holds the binaries built for other architectures, once each
@@ -121,19 +122,19 @@ func TestArm64BinaryServesTheDemoFleetUnderQemu(t *testing.T) {
 	t.Logf("qemu-aarch64 aliyun_ecs_exporter --version: %s", strings.SplitN(string(out), "\n", 2)[0])
 
 	trap, hits := proxyTrap(t)
-	exp := startProgram(t, pinnedEnv(t, "HTTP_PROXY="+trap, "HTTPS_PROXY="+trap), []string{qemu, bin}, "--demo")
+	exp := testenv.StartExporter(t, testenv.PinnedEnv(t, "HTTP_PROXY="+trap, "HTTPS_PROXY="+trap), []string{qemu, bin}, "--demo")
 	code, body := scrape(t, exp.URL+"/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics: %d", code)
 	}
-	mfs := parse(t, body)
+	mfs := testenv.Parse(t, body)
 	got := map[string][]string{} // region: instance IDs at a value-1 status
-	for key, v := range series(mfs, "ecs_instance_status", "region", "instance_id", "status") {
+	for key, v := range testenv.Series(mfs, "ecs_instance_status", "region", "instance_id", "status") {
 		if f := strings.Fields(key); v == 1 && len(f) == 3 {
 			got[f[0]] = append(got[f[0]], f[1])
 		}
 	}
-	up := series(mfs, "ecs_up", "region")
+	up := testenv.Series(mfs, "ecs_up", "region")
 	demo := simulator.Demo().Regions
 	instances, wantInstances := 0, 0
 	for region, fleet := range demo {

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // repoRoot is the repository, relative to this package.
@@ -51,7 +53,7 @@ func freeAddr(t *testing.T) string {
 // daemon is a background process started by a test.
 type daemon struct {
 	Name   string
-	Output *lockedBuffer
+	Output *testenv.LockedBuffer
 	cmd    *exec.Cmd
 	exited chan struct{}
 	err    error
@@ -66,7 +68,7 @@ func startDaemon(t *testing.T, name string, env []string, path string, args ...s
 	cmd := exec.Command(path, args...)
 	cmd.Env = append([]string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}, env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	d := &daemon{Name: name, Output: &lockedBuffer{}, cmd: cmd, exited: make(chan struct{})}
+	d := &daemon{Name: name, Output: &testenv.LockedBuffer{}, cmd: cmd, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = d.Output, d.Output
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", name, err)
@@ -115,17 +117,4 @@ func (d *daemon) waitReady(t *testing.T, url string) {
 		}
 	}
 	t.Fatalf("%s was not ready at %s within a minute:\n%s", d.Name, url, d.Output)
-}
-
-// eventually polls check until it returns nil or timeout passes, and
-// returns the last error.
-func eventually(timeout, every time.Duration, check func() error) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		err := check()
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(every) // polling interval, not synchronisation
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	dto "github.com/prometheus/client_model/go"
 )
 
@@ -30,17 +31,6 @@ func proxyTrap(t *testing.T) (string, *atomic.Int64) {
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL, &hits
-}
-
-func startSimulator(t *testing.T, cfg simulator.Config) (*simulator.Server, string) {
-	t.Helper()
-	sim := simulator.New(cfg)
-	base, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	return sim, base
 }
 
 // checkFleet asserts that every instance has exactly its status at 1 and the
@@ -77,8 +67,8 @@ func scrapeFleets(t *testing.T, url string, fleets map[string][]simulator.Instan
 	if code != http.StatusOK {
 		t.Fatalf("GET %s: HTTP %d\n%s", url, code, body)
 	}
-	mfs := parse(t, body)
-	status := series(mfs, "ecs_instance_status", "instance_id", "region", "status")
+	mfs := testenv.Parse(t, body)
+	status := testenv.Series(mfs, "ecs_instance_status", "instance_id", "region", "status")
 	for region, fleet := range fleets {
 		checkFleet(t, status, region, fleet)
 	}
@@ -91,13 +81,13 @@ func scrapeFleets(t *testing.T, url string, fleets map[string][]simulator.Instan
 // good ones, 0 for the bad one, whose InvalidRegionId.NotFound is counted.
 func checkRegionHealth(t *testing.T, mfs map[string]*dto.MetricFamily) {
 	t.Helper()
-	up := series(mfs, "ecs_up", "region")
+	up := testenv.Series(mfs, "ecs_up", "region")
 	for region, want := range map[string]float64{"cn-hangzhou": 1, "eu-central-1": 1, "us-west-1": 1, "xx-nowhere-1": 0} {
 		if got, ok := up[region]; !ok || got != want {
 			t.Errorf("ecs_up{region=%q} = %g (present %v), want %g", region, got, ok, want)
 		}
 	}
-	errs := series(mfs, "ecs_scrape_errors_total", "region", "code")
+	errs := testenv.Series(mfs, "ecs_scrape_errors_total", "region", "code")
 	if errs["xx-nowhere-1 InvalidRegionId.NotFound"] < 1 {
 		t.Errorf("ecs_scrape_errors_total = %v, want xx-nowhere-1 InvalidRegionId.NotFound >= 1", errs)
 	}
@@ -109,12 +99,12 @@ func TestBinaryExportsEveryRegionAndSurvivesABadOne(t *testing.T) {
 		"eu-central-1": {},
 		"us-west-1":    simulator.GenerateFleet("us-west-1", 12, 12),
 	}
-	_, base := startSimulator(t, simulator.Config{
+	_, base := testenv.StartSimulator(t, simulator.Config{
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     fleets,
 	})
 	trap, hits := proxyTrap(t)
-	env := pinnedEnv(t,
+	env := testenv.PinnedEnv(t,
 		"ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret,
 		"HTTP_PROXY="+trap, "HTTPS_PROXY="+trap,
@@ -131,7 +121,7 @@ func TestBinaryExportsEveryRegionAndSurvivesABadOne(t *testing.T) {
 		t.Errorf("%d status series, want %d", n, (137+12)*len(knownStatuses))
 	}
 	checkRegionHealth(t, mfs)
-	reqs := series(mfs, "ecs_api_requests_total", "action", "region", "code")
+	reqs := testenv.Series(mfs, "ecs_api_requests_total", "action", "region", "code")
 	if got := reqs["DescribeInstanceStatus cn-hangzhou OK"]; got != 3 {
 		t.Errorf("cn-hangzhou OK requests = %g, want 3 pages", got)
 	}
@@ -162,13 +152,13 @@ func TestBinaryExportsEveryRegionAndSurvivesABadOne(t *testing.T) {
 
 func TestDemoServesAFleetWithNoCredentials(t *testing.T) {
 	trap, hits := proxyTrap(t)
-	exp := startExporter(t, pinnedEnv(t, "HTTP_PROXY="+trap, "HTTPS_PROXY="+trap), "--demo")
+	exp := startExporter(t, testenv.PinnedEnv(t, "HTTP_PROXY="+trap, "HTTPS_PROXY="+trap), "--demo")
 	code, body := scrape(t, exp.URL+"/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics: %d", code)
 	}
-	mfs := parse(t, body)
-	up := series(mfs, "ecs_up", "region")
+	mfs := testenv.Parse(t, body)
+	up := testenv.Series(mfs, "ecs_up", "region")
 	if len(up) < 3 {
 		t.Errorf("demo has %d regions, want a few", len(up))
 	}
@@ -178,7 +168,7 @@ func TestDemoServesAFleetWithNoCredentials(t *testing.T) {
 		}
 	}
 	current := 0
-	for _, v := range series(mfs, "ecs_instance_status", "instance_id", "region", "status") {
+	for _, v := range testenv.Series(mfs, "ecs_instance_status", "instance_id", "region", "status") {
 		if v == 1 {
 			current++
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	dto "github.com/prometheus/client_model/go"
 )
 
@@ -23,7 +24,7 @@ func waitForSeries(t *testing.T, url, family string, want int) (map[string]*dto.
 		if code != http.StatusOK {
 			t.Fatalf("GET %s: %d\n%s", url, code, body)
 		}
-		mfs := parse(t, body)
+		mfs := testenv.Parse(t, body)
 		got := len(mfs[family].GetMetric())
 		if got == want {
 			return mfs, body
@@ -40,21 +41,21 @@ func TestInfoMetricCarriesEscapedNamesAndAllowlistedTags(t *testing.T) {
 	fleet[0].Name = `checkout-db-2 "primary" \ 主库`
 	fleet[1].Name = "web\nfront"
 	fleet[2].Tags = map[string]string{"team": `pay"ments\`, "cost-center": "ünïcode", "secret-tag": "not exported"}
-	_, base := startSimulator(t, simulator.Config{
+	_, base := testenv.StartSimulator(t, simulator.Config{
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     map[string][]simulator.Instance{"cn-hangzhou": fleet},
 	})
-	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
+	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou",
 		"--collector.info", "--collector.info.tags=team,cost-center")
 
 	mfs, body := waitForSeries(t, exp.URL+"/metrics", "ecs_instance_info", len(fleet))
 	got := map[string]map[string]string{}
 	for _, m := range mfs["ecs_instance_info"].GetMetric() {
-		l := labels(m)
+		l := testenv.Labels(m)
 		got[l["instance_id"]] = l
-		if value(m) != 1 {
-			t.Errorf("%s: info value %g", l["instance_id"], value(m))
+		if testenv.Value(m) != 1 {
+			t.Errorf("%s: info value %g", l["instance_id"], testenv.Value(m))
 		}
 	}
 	for _, in := range fleet {
@@ -84,17 +85,17 @@ func TestRegionAllDiscoversTheAccountsRegions(t *testing.T) {
 		"ap-southeast-1": simulator.GenerateFleet("ap-southeast-1", 5, 2),
 		"eu-central-1":   {},
 	}
-	_, base := startSimulator(t, simulator.Config{
+	_, base := testenv.StartSimulator(t, simulator.Config{
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     regions,
 	})
-	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
+	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
 		"--aliyun.endpoint="+base, "--aliyun.region=all")
 	code, body := scrape(t, exp.URL+"/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics: %d", code)
 	}
-	up := series(parse(t, body), "ecs_up", "region")
+	up := testenv.Series(testenv.Parse(t, body), "ecs_up", "region")
 	var got []string
 	for r, v := range up {
 		got = append(got, r)
@@ -126,7 +127,7 @@ func twoAccounts(t *testing.T, regions []string) (configFile string, env []strin
 				fleets[acct][r][k].ID = acct + "-" + fleets[acct][r][k].ID
 			}
 		}
-		_, base := startSimulator(t, simulator.Config{
+		_, base := testenv.StartSimulator(t, simulator.Config{
 			Credentials: map[string]simulator.Credential{key: {Secret: secret}},
 			Regions:     fleets[acct],
 		})
@@ -141,7 +142,7 @@ func twoAccounts(t *testing.T, regions []string) (configFile string, env []strin
 			t.Fatal(err)
 		}
 	}
-	return configFile, pinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile), fleets
+	return configFile, testenv.PinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile), fleets
 }
 
 func TestProbeIsExactForTwoAccountsWithDifferentKeys(t *testing.T) {
@@ -155,11 +156,11 @@ func TestProbeIsExactForTwoAccountsWithDifferentKeys(t *testing.T) {
 			if code != http.StatusOK {
 				t.Fatalf("probe %s %s: %d\n%s", acct, region, code, body)
 			}
-			mfs := parse(t, body)
-			if up := series(mfs, "ecs_up", "region"); len(up) != 1 || up[region] != 1 {
+			mfs := testenv.Parse(t, body)
+			if up := testenv.Series(mfs, "ecs_up", "region"); len(up) != 1 || up[region] != 1 {
 				t.Errorf("probe %s %s: ecs_up = %v, want only %s at 1", acct, region, up, region)
 			}
-			status := series(mfs, "ecs_instance_status", "instance_id", "region", "status")
+			status := testenv.Series(mfs, "ecs_instance_status", "instance_id", "region", "status")
 			checkFleet(t, status, region, byRegion[region])
 			if n := len(status); n != len(byRegion[region])*len(knownStatuses) {
 				t.Errorf("probe %s %s: %d series, want %d", acct, region, n, len(byRegion[region])*len(knownStatuses))
@@ -179,11 +180,11 @@ func TestProbeIsExactForTwoAccountsWithDifferentKeys(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics: %d", code)
 	}
-	mfs := parse(t, body)
+	mfs := testenv.Parse(t, body)
 	if _, ok := mfs["ecs_instance_status"]; ok {
 		t.Error("/metrics carries instance series without --aliyun.region")
 	}
-	reqs := series(mfs, "ecs_api_requests_total", "account", "action", "region", "code")
+	reqs := testenv.Series(mfs, "ecs_api_requests_total", "account", "action", "region", "code")
 	for key, want := range map[string]float64{
 		"shop DescribeInstanceStatus cn-hangzhou OK":  3,
 		"bank DescribeInstanceStatus cn-hangzhou OK":  1,

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // update, set by -update, rewrites the golden file instead of comparing.
@@ -43,13 +44,13 @@ func goldenFleets() map[string][]simulator.Instance {
 
 func TestGoldenExposition(t *testing.T) {
 	fleets := goldenFleets()
-	_, base := startSimulator(t, simulator.Config{
+	_, base := testenv.StartSimulator(t, simulator.Config{
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     fleets,
 	})
 	// A refresh of an hour keeps the failed info and event listings of
 	// cn-shanghai from being retried (after a tenth of it) while the test runs.
-	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
+	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=cn-shanghai",
 		"--aliyun.region=eu-central-1", "--collector.info", "--collector.info.tags=env",
 		"--collector.info.refresh=1h", "--collector.health", "--collector.events", "--collector.events.refresh=1h")
@@ -86,7 +87,7 @@ func scrapeUntilInfo(t *testing.T, url string, want int) ([]byte, int) {
 		if code != http.StatusOK {
 			t.Fatalf("GET %s: HTTP %d", url, code)
 		}
-		if len(series(parse(t, body), "ecs_instance_info", "instance_id")) == want {
+		if len(testenv.Series(testenv.Parse(t, body), "ecs_instance_info", "instance_id")) == want {
 			return body, n
 		}
 		if time.Now().After(deadline) {

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // buildah runs buildah with its own storage under dir, so that the test
@@ -115,7 +117,7 @@ func TestImageBuildsFromScratchAndServesMetricsAsNobody(t *testing.T) {
 	run := b.cmd("run", "--isolation", "chroot", "--network", "host", container, "--",
 		"/aliyun_ecs_exporter", "--demo", "--web.listen-address=127.0.0.1:0")
 	run.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out := &lockedBuffer{}
+	out := &testenv.LockedBuffer{}
 	run.Stdout, run.Stderr = out, out
 	if err := run.Start(); err != nil {
 		t.Fatal(err)
@@ -126,9 +128,9 @@ func TestImageBuildsFromScratchAndServesMetricsAsNobody(t *testing.T) {
 	t.Cleanup(func() { stopContainer(t, run.Process.Pid, served, exited, out) })
 
 	var url string
-	if err := eventually(time.Minute, 50*time.Millisecond, func() error {
-		if m := listening.FindStringSubmatch(out.String()); m != nil {
-			url = "http://" + m[1]
+	if err := testenv.Eventually(time.Minute, 50*time.Millisecond, func() error {
+		if addr, ok := testenv.ListenAddress(out.String()); ok {
+			url = "http://" + addr
 			return nil
 		}
 		select {
@@ -144,7 +146,7 @@ func TestImageBuildsFromScratchAndServesMetricsAsNobody(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics from the container: %d", code)
 	}
-	up := series(parse(t, body), "ecs_up", "region")
+	up := testenv.Series(testenv.Parse(t, body), "ecs_up", "region")
 	if len(up) == 0 {
 		t.Fatalf("the container's /metrics has no ecs_up:\n%.2000s", body)
 	}
@@ -248,7 +250,7 @@ func checkImageConfig(t *testing.T, b buildah, image, arch string) {
 
 // stopContainer stops buildah run by its process ID, and the exporter in it
 // by its own if it outlives buildah.
-func stopContainer(t *testing.T, pid, served int, exited chan struct{}, out *lockedBuffer) {
+func stopContainer(t *testing.T, pid, served int, exited chan struct{}, out *testenv.LockedBuffer) {
 	_ = syscall.Kill(pid, syscall.SIGTERM)
 	select {
 	case <-exited:

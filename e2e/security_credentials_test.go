@@ -7,16 +7,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 func TestCredentialsFromAMountedFileWork(t *testing.T) {
 	_, base, fleets := secSimulator(t)
 	credFile := filepath.Join(t.TempDir(), "credentials")
 	secWrite(t, credFile, []byte("[default]\ntype = access_key\naccess_key_id = LTAIfromfile\naccess_key_secret = "+secFileSecret+"\n"))
-	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile),
+	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1")
 	mfs, _, _ := scrapeFleets(t, exp.URL+"/metrics", fleets)
-	for r, v := range series(mfs, "ecs_up", "region") {
+	for r, v := range testenv.Series(mfs, "ecs_up", "region") {
 		if v != 1 {
 			t.Errorf("ecs_up{region=%q} = %g, want 1", r, v)
 		}
@@ -32,14 +34,14 @@ func TestCredentialsFromAMountedFileWork(t *testing.T) {
 
 func TestSTSTokenFromTheEnvironmentWorks(t *testing.T) {
 	_, base, fleets := secSimulator(t)
-	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
+	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secSecret, "ALIBABA_CLOUD_SECURITY_TOKEN="+secToken),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1")
 	mfs, _, _ := scrapeFleets(t, exp.URL+"/metrics", fleets)
 	// The simulator refuses an STS key without its token
 	// (InvalidSecurityToken.Malformed), so a complete scrape proves the
 	// token was sent.
-	if errs := series(mfs, "ecs_scrape_errors_total", "region", "code"); len(errs) != 0 {
+	if errs := testenv.Series(mfs, "ecs_scrape_errors_total", "region", "code"); len(errs) != 0 {
 		t.Errorf("scrape errors: %v", errs)
 	}
 	if !strings.Contains(exp.Stderr.String(), "provider=default/env") {

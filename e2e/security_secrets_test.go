@@ -10,11 +10,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // secretsInScan are what the secret scan looks for.
@@ -31,7 +31,7 @@ func TestSecretsNeverAppearInLogsMetricsPagesOrErrors(t *testing.T) {
 	// 1. The valid STS credential at debug level, through succeeding and
 	// failing scrapes: an unknown region throughout, then each fault kind
 	// on cn-hangzhou in turn.
-	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
+	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secSecret, "ALIBABA_CLOUD_SECURITY_TOKEN="+secToken),
 		append([]string{"--aliyun.endpoint=" + base, "--log.level=debug", "--aliyun.max-retries=0"}, regions...)...)
 	faults := []struct {
@@ -56,7 +56,7 @@ func TestSecretsNeverAppearInLogsMetricsPagesOrErrors(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("%s: GET /metrics: HTTP %d", f.name, code)
 		}
-		for k := range series(parse(t, body), "ecs_scrape_errors_total", "region", "code") {
+		for k := range testenv.Series(testenv.Parse(t, body), "ecs_scrape_errors_total", "region", "code") {
 			failedCodes[k] = true
 		}
 		outputs = append(outputs, scanned{"/metrics (" + f.name + ")", string(body)})
@@ -72,22 +72,22 @@ func TestSecretsNeverAppearInLogsMetricsPagesOrErrors(t *testing.T) {
 
 	// 2. An expired STS token and a wrong secret: every call fails with
 	// the API's error, which is logged.
-	expired := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secExpiredKey,
+	expired := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secExpiredKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secExpiredSecret, "ALIBABA_CLOUD_SECURITY_TOKEN="+secExpiredToken),
 		append([]string{"--aliyun.endpoint=" + base, "--log.level=debug"}, regions...)...)
-	wrong := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
+	wrong := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secWrongSecret, "ALIBABA_CLOUD_SECURITY_TOKEN="+secToken),
 		append([]string{"--aliyun.endpoint=" + base, "--log.level=debug"}, regions...)...)
 	for _, e := range []struct {
 		name string
-		exp  *exporter
+		exp  *testenv.Exporter
 		code string
 	}{{"expired token", expired, "InvalidSecurityToken.Expired"}, {"wrong secret", wrong, "SignatureDoesNotMatch"}} {
 		code, body := scrape(t, e.exp.URL+"/metrics")
 		if code != http.StatusOK {
 			t.Fatalf("%s: GET /metrics: HTTP %d", e.name, code)
 		}
-		if got := series(parse(t, body), "ecs_scrape_errors_total", "region", "code")["cn-hangzhou "+e.code]; got != 1 {
+		if got := testenv.Series(testenv.Parse(t, body), "ecs_scrape_errors_total", "region", "code")["cn-hangzhou "+e.code]; got != 1 {
 			t.Errorf("%s: cn-hangzhou %s errors = %g, want 1", e.name, e.code, got)
 		}
 		outputs = append(outputs, scanned{"/metrics (" + e.name + ")", string(body)})
@@ -97,12 +97,12 @@ func TestSecretsNeverAppearInLogsMetricsPagesOrErrors(t *testing.T) {
 	// malformed line: the start-up error must not quote it.
 	credFile := filepath.Join(t.TempDir(), "credentials")
 	secWrite(t, credFile, []byte("[default]\ntype = access_key\naccess_key_id = LTAIfromfile\naccess_key_secret "+secFileSecret+"\n"))
-	startErr := runToExit(t, pinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile),
+	startErr := runToExit(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--log.level=debug")
 
 	for _, e := range []struct {
 		name string
-		exp  *exporter
+		exp  *testenv.Exporter
 	}{{"valid STS", exp}, {"expired STS", expired}, {"wrong secret", wrong}} {
 		stopExporter(t, e.exp)
 		outputs = append(outputs, scanned{"log at debug (" + e.name + ")", e.exp.Stderr.String()})
@@ -131,7 +131,7 @@ func TestSecretsNeverAppearInLogsMetricsPagesOrErrors(t *testing.T) {
 	// 4. The vendor SDK's own debug switch (DEBUG=dara, from its docs)
 	// would print every request header, the STS token included, to
 	// stdout: the exporter refuses to start with it, and says why.
-	debugOut := runToExit(t, pinnedEnv(t, "DEBUG=dara,sdk,tea", "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
+	debugOut := runToExit(t, testenv.PinnedEnv(t, "DEBUG=dara,sdk,tea", "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secSecret, "ALIBABA_CLOUD_SECURITY_TOKEN="+secToken),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--log.level=debug")
 	if !strings.Contains(debugOut, "unset DEBUG") {
@@ -176,7 +176,7 @@ func runToExit(t *testing.T, env []string, args ...string) string {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, append([]string{"--web.listen-address=127.0.0.1:0"}, args...)...)
 	cmd.Env = env
-	var stderr lockedBuffer
+	var stderr testenv.LockedBuffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
 	var ee *exec.ExitError
@@ -186,17 +186,12 @@ func runToExit(t *testing.T, env []string, args ...string) string {
 	return stderr.String()
 }
 
-// stopExporter sends SIGTERM and waits (by polling, with a deadline) until
-// the process has gone, so its log is complete.
-func stopExporter(t *testing.T, e *exporter) {
+// stopExporter sends SIGTERM and waits until the process has gone, so its
+// log is complete; the log must show the shutdown.
+func stopExporter(t *testing.T, e *testenv.Exporter) {
 	t.Helper()
-	_ = e.cmd.Process.Signal(syscall.SIGTERM)
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(e.Stderr.String(), "shutting down") && e.cmd.Process.Signal(syscall.Signal(0)) != nil {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
+	e.Stop(t)
+	if !strings.Contains(e.Stderr.String(), "shutting down") {
+		t.Fatalf("the exporter stopped on SIGTERM without shutting down:\n%s", e.Stderr)
 	}
-	t.Fatalf("the exporter did not stop within 15s of SIGTERM:\n%s", e.Stderr)
 }

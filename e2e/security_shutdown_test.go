@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 func TestSIGTERMLetsTheScrapeInFlightFinish(t *testing.T) {
@@ -20,15 +21,15 @@ func TestSIGTERMLetsTheScrapeInFlightFinish(t *testing.T) {
 	}
 	// Every answer from cn-hangzhou takes 2s, so the scrape is in flight
 	// for at least that long.
-	sim, base := startSimulator(t, simulator.Config{
+	sim, base := testenv.StartSimulator(t, simulator.Config{
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     fleets,
 		Latency:     map[string]time.Duration{"cn-hangzhou": 2 * time.Second},
 	})
 	cmd := exec.Command(binary, "--web.listen-address=127.0.0.1:0", "--aliyun.endpoint="+base,
 		"--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1", "--collector.timeout=20s")
-	cmd.Env = pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret)
-	stderr := &lockedBuffer{}
+	cmd.Env = testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret)
+	stderr := &testenv.LockedBuffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -47,7 +48,7 @@ func TestSIGTERMLetsTheScrapeInFlightFinish(t *testing.T) {
 			t.Logf("exporter stderr:\n%s", stderr)
 		}
 	}()
-	addr := waitListening(t, stderr, exited)
+	addr := testenv.WaitListening(t, stderr, exited)
 
 	type result struct {
 		code int
@@ -102,35 +103,16 @@ func TestSIGTERMLetsTheScrapeInFlightFinish(t *testing.T) {
 	// The scrape finished (cn-hangzhou complete) or was cancelled
 	// cleanly (a whole answer, cn-hangzhou down with "timeout");
 	// eu-central-1 had answered before the signal either way.
-	mfs := parse(t, []byte(r.body))
-	status := series(mfs, "ecs_instance_status", "instance_id", "region", "status")
+	mfs := testenv.Parse(t, []byte(r.body))
+	status := testenv.Series(mfs, "ecs_instance_status", "instance_id", "region", "status")
 	checkFleet(t, status, "eu-central-1", fleets["eu-central-1"])
-	if series(mfs, "ecs_up", "region")["cn-hangzhou"] == 1 {
+	if testenv.Series(mfs, "ecs_up", "region")["cn-hangzhou"] == 1 {
 		checkFleet(t, status, "cn-hangzhou", fleets["cn-hangzhou"])
 		t.Log("the scrape in flight finished")
 		return
 	}
-	if got := series(mfs, "ecs_scrape_errors_total", "region", "code")["cn-hangzhou timeout"]; got != 1 {
-		t.Errorf("cn-hangzhou is down but not for a timeout: %v", series(mfs, "ecs_scrape_errors_total", "region", "code"))
+	if got := testenv.Series(mfs, "ecs_scrape_errors_total", "region", "code")["cn-hangzhou timeout"]; got != 1 {
+		t.Errorf("cn-hangzhou is down but not for a timeout: %v", testenv.Series(mfs, "ecs_scrape_errors_total", "region", "code"))
 	}
 	t.Log("the scrape in flight was cancelled cleanly")
-}
-
-// waitListening polls the log until the exporter listens and returns the
-// address.
-func waitListening(t *testing.T, stderr *lockedBuffer, exited <-chan struct{}) string {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
-			return m[1]
-		}
-		select {
-		case <-exited:
-			t.Fatalf("exporter exited before listening:\n%s", stderr)
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	t.Fatalf("exporter did not listen within 30s:\n%s", stderr)
-	return ""
 }

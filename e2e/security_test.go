@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // Recognisable made-up secrets: if any of them shows up in an output, it
@@ -39,7 +40,7 @@ func secSimulator(t *testing.T) (*simulator.Server, string, map[string][]simulat
 		"cn-hangzhou":  simulator.GenerateFleet("cn-hangzhou", 75, 21),
 		"eu-central-1": simulator.GenerateFleet("eu-central-1", 12, 22),
 	}
-	sim, base := startSimulator(t, simulator.Config{
+	sim, base := testenv.StartSimulator(t, simulator.Config{
 		Credentials: map[string]simulator.Credential{
 			testKey:        {Secret: testSecret},
 			secKey:         {Secret: secSecret, SecurityToken: secToken},

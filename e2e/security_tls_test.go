@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 const (
@@ -75,7 +77,7 @@ func TestWebConfigServesTLSAndRequiresBasicAuth(t *testing.T) {
 	secWrite(t, webConfig, fmt.Appendf(nil, "tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users:\n  %s: %s\n",
 		certFile, keyFile, webUser, webPasswordHash))
 
-	exp := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
+	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1",
 		"--web.config.file="+webConfig)
 	addr := strings.TrimPrefix(exp.URL, "http://")
@@ -110,8 +112,8 @@ func TestWebConfigServesTLSAndRequiresBasicAuth(t *testing.T) {
 				}
 				return
 			}
-			mfs := parse(t, []byte(body))
-			status := series(mfs, "ecs_instance_status", "instance_id", "region", "status")
+			mfs := testenv.Parse(t, []byte(body))
+			status := testenv.Series(mfs, "ecs_instance_status", "instance_id", "region", "status")
 			for region, fleet := range fleets {
 				checkFleet(t, status, region, fleet)
 			}

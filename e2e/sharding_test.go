@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"go.yaml.in/yaml/v2"
 )
 
@@ -102,7 +103,7 @@ func TestProbeShardingSplitsTargetsBetweenTwoPrometheusServers(t *testing.T) {
 
 	// Wait until every target has been scraped successfully somewhere.
 	owner := map[string][]int{}
-	err := eventually(time.Minute, 500*time.Millisecond, func() error {
+	err := testenv.Eventually(time.Minute, 500*time.Millisecond, func() error {
 		clear(owner)
 		for shard, prom := range servers {
 			for _, m := range queryVector(t, prom, `ecs_up{job="ecs-probe"} == 1`) {

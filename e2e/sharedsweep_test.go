@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // slowRegion is the stand-in region that answers every request after
@@ -21,7 +22,7 @@ var fastRegions = []string{"cn-hangzhou", "us-west-1"}
 type sharedSweepRig struct {
 	t      *testing.T
 	base   string // the stand-in
-	exp    *exporter
+	exp    *testenv.Exporter
 	fleets map[string][]simulator.Instance
 }
 
@@ -75,7 +76,7 @@ func (r *sharedSweepRig) complete(name string, s timedScrape, regions ...string)
 		r.t.Errorf("%s: %v", name, s.Err)
 		return
 	}
-	up := series(s.MFs, "ecs_up", "region")
+	up := testenv.Series(s.MFs, "ecs_up", "region")
 	got, err := currentStatuses(s.MFs)
 	if err != nil {
 		r.t.Errorf("%s: %v", name, err)
@@ -103,9 +104,9 @@ func (r *sharedSweepRig) timedOut(name string, s timedScrape, region string) {
 		r.t.Errorf("%s: %v", name, s.Err)
 		return
 	}
-	up := series(s.MFs, "ecs_up", "region")[region]
-	took := series(s.MFs, "ecs_scrape_duration_seconds", "region")[region]
-	timeouts := series(s.MFs, "ecs_scrape_errors_total", "region", "code")[region+" timeout"]
+	up := testenv.Series(s.MFs, "ecs_up", "region")[region]
+	took := testenv.Series(s.MFs, "ecs_scrape_duration_seconds", "region")[region]
+	timeouts := testenv.Series(s.MFs, "ecs_scrape_errors_total", "region", "code")[region+" timeout"]
 	if up != 0 || took <= 0 || timeouts < 1 {
 		r.t.Errorf("%s: %s has ecs_up %g, ecs_scrape_duration_seconds %g, ecs_scrape_errors_total{code=\"timeout\"} %g; want 0, > 0, >= 1",
 			name, region, up, took, timeouts)
@@ -125,13 +126,13 @@ func TestScrapesSharingASweepEachGetTheirOwnDeadline(t *testing.T) {
 		r.awaitSweepInFlight(start)
 		short := scrapeWithTimeout(r.exp.URL+"/metrics", "1") // 0.9 s deadline
 		r.complete("short scrape", short, fastRegions...)
-		if series(short.MFs, "ecs_up", "region")[slowRegion] == 1 {
+		if testenv.Series(short.MFs, "ecs_up", "region")[slowRegion] == 1 {
 			r.complete("short scrape", short, slowRegion) // the slow region finished within its deadline
 		} else {
 			r.timedOut("short scrape", short, slowRegion)
 		}
 		r.complete("long scrape", <-long, all...)
-		t.Logf("short scrape took %v: ecs_up %v", short.End.Sub(short.Start).Round(time.Millisecond), series(short.MFs, "ecs_up", "region"))
+		t.Logf("short scrape took %v: ecs_up %v", short.End.Sub(short.Start).Round(time.Millisecond), testenv.Series(short.MFs, "ecs_up", "region"))
 	})
 
 	t.Run("a long scrape joining a short one is complete", func(t *testing.T) {
@@ -147,7 +148,7 @@ func TestScrapesSharingASweepEachGetTheirOwnDeadline(t *testing.T) {
 		if n := r.stats().Requests["DescribeInstanceStatus"][slowRegion]["200"]; n != 1 {
 			t.Errorf("the slow region answered %d requests, want 1: the long scrape should join the short one's request", n)
 		}
-		t.Logf("long scrape took %v: ecs_up %v", long.End.Sub(long.Start).Round(time.Millisecond), series(long.MFs, "ecs_up", "region"))
+		t.Logf("long scrape took %v: ecs_up %v", long.End.Sub(long.Start).Round(time.Millisecond), testenv.Series(long.MFs, "ecs_up", "region"))
 	})
 
 	t.Run("with --collector.cache-ttl a 1ms scrape does not poison the next", func(t *testing.T) {
@@ -159,7 +160,7 @@ func TestScrapesSharingASweepEachGetTheirOwnDeadline(t *testing.T) {
 		r.complete("long scrape after a 1ms one", scrapeWithTimeout(r.exp.URL+"/metrics", ""), all...)
 		// The complete result is the one to reuse for the TTL.
 		r.complete("1ms scrape within the TTL of a complete one", scrapeWithTimeout(r.exp.URL+"/metrics", "0.001"), all...)
-		t.Logf("the 1ms scrape had ecs_up %v", series(cut.MFs, "ecs_up", "region"))
+		t.Logf("the 1ms scrape had ecs_up %v", testenv.Series(cut.MFs, "ecs_up", "region"))
 	})
 
 	t.Run("/probe: a short probe joining a long one counts its own timeout", func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	dto "github.com/prometheus/client_model/go"
 )
 
@@ -75,8 +76,8 @@ type soakScrape struct {
 type soak struct {
 	t      *testing.T
 	base   string
-	log    *lockedBuffer // the stand-in's output, with one line per churn change
-	exp    *exporter
+	log    *testenv.LockedBuffer // the stand-in's output, with one line per churn change
+	exp    *testenv.Exporter
 	fleets map[string][]simulator.Instance
 
 	mu       sync.Mutex
@@ -132,8 +133,8 @@ func (s *soak) scrapeOnce(header string) soakScrape {
 	after, errAfter := s.readFleet()
 	out.after = after
 	if out.err == nil {
-		out.up = series(ts.MFs, "ecs_up", "region")
-		out.took = series(ts.MFs, "ecs_scrape_duration_seconds", "region")
+		out.up = testenv.Series(ts.MFs, "ecs_up", "region")
+		out.took = testenv.Series(ts.MFs, "ecs_scrape_duration_seconds", "region")
 		out.statuses, out.err = currentStatuses(ts.MFs)
 	}
 	for _, err := range []error{errBefore, errAfter} {
@@ -176,7 +177,7 @@ func (s *soak) sample() (exporterSample, error) {
 	if ts.Err != nil {
 		return exporterSample{}, ts.Err
 	}
-	one := func(name string) float64 { return series(ts.MFs, name)[""] }
+	one := func(name string) float64 { return testenv.Series(ts.MFs, name)[""] }
 	return exporterSample{one("go_goroutines"), one("process_open_fds"), one("process_resident_memory_bytes"), ts.MFs}, nil
 }
 
@@ -206,7 +207,7 @@ func TestSoakMixedDeadlinesAgainstChurnFaultsAndASlowRegion(t *testing.T) {
 	scrapes := s.run(soakClients, soakScrapes, time.Until(until))
 	soakTime := time.Since(started)
 	var after exporterSample
-	if err := eventually(20*time.Second, time.Second, func() error {
+	if err := testenv.Eventually(20*time.Second, time.Second, func() error {
 		after, err = s.sample()
 		return flat(before, after, err)
 	}); err != nil {
@@ -221,7 +222,7 @@ func TestSoakMixedDeadlinesAgainstChurnFaultsAndASlowRegion(t *testing.T) {
 	if err := readStandIn(s.base, "stats", &stats); err != nil {
 		t.Fatal(err)
 	}
-	errs := series(after.mfs, "ecs_scrape_errors_total", "region", "code")
+	errs := testenv.Series(after.mfs, "ecs_scrape_errors_total", "region", "code")
 	s.checkCounted(tally.downs, errs)
 	if stats.ByStatus["503"] == 0 || tally.lastGen == 0 {
 		t.Errorf("the soak ran without its faults: %d 503s served, churn up to generation %d", stats.ByStatus["503"], tally.lastGen)
@@ -234,7 +235,7 @@ func TestSoakMixedDeadlinesAgainstChurnFaultsAndASlowRegion(t *testing.T) {
 	t.Logf("churn: generations up to %d; %s up and exact in %d scrapes with no churn in their window, in %d more but for the churned instances (%.1f on average)",
 		tally.lastGen, soakChurn, tally.exact, tally.churned, float64(tally.loose)/float64(max(1, tally.churned)))
 	t.Logf("503s served by the stand-in: %d of %d requests; exporter saw %v", stats.ByStatus["503"], stats.Total,
-		series(after.mfs, "ecs_api_requests_total", "region", "code"))
+		testenv.Series(after.mfs, "ecs_api_requests_total", "region", "code"))
 	t.Logf("exporter goroutines %g → %g, open fds %g → %g, RSS %.1f MB → %.1f MB",
 		before.goroutines, after.goroutines, before.fds, after.fds, before.rss/1e6, after.rss/1e6)
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // Timing of the end-to-end stack.
@@ -201,7 +202,7 @@ var throttledFault = simulator.Fault{
 
 type stack struct {
 	sim      *simulator.Server
-	exporter *exporter
+	exporter *testenv.Exporter
 	prom     promAPI
 	webhook  *webhook
 	job      string
@@ -240,7 +241,7 @@ func startStack(t *testing.T) *stack {
 		regionThrottled: quietFleet(regionThrottled, 20, 32, simulator.StatusPending),
 	}}
 	var base string
-	s.sim, base = startSimulator(t, simulator.Config{
+	s.sim, base = testenv.StartSimulator(t, simulator.Config{
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     s.regions,
 	})
@@ -251,7 +252,7 @@ func startStack(t *testing.T) *stack {
 			t.Errorf("%d requests tried to leave the machine through the proxy", n)
 		}
 	})
-	s.exporter = startExporter(t, pinnedEnv(t,
+	s.exporter = startExporter(t, testenv.PinnedEnv(t,
 		"ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret,
 		"HTTP_PROXY="+trap, "HTTPS_PROXY="+trap,
@@ -292,7 +293,7 @@ func startStack(t *testing.T) *stack {
 // rules and knows Alertmanager.
 func (s *stack) waitHealthy(t *testing.T) {
 	t.Helper()
-	err := eventually(time.Minute, 200*time.Millisecond, func() error {
+	err := testenv.Eventually(time.Minute, 200*time.Millisecond, func() error {
 		up, err := s.prom.query(fmt.Sprintf(`up{job=%q} == 1`, s.job), 0)
 		if err != nil || len(up) == 0 {
 			return fmt.Errorf("target not up: %v", err)

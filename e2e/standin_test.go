@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // python is the real interpreter behind python3 (a pyenv shim would put a
@@ -68,7 +69,7 @@ func startStandIn(t *testing.T, fleets map[string][]simulator.Instance, extra ma
 		"--fleet", fleetFile, "--port-file", portFile}, args...)
 	d := startDaemon(t, "ecs_standin.py", []string{"PYTHONDONTWRITEBYTECODE=1"}, python(t), args...)
 	var port string
-	if err := eventually(30*time.Second, 50*time.Millisecond, func() error {
+	if err := testenv.Eventually(30*time.Second, 50*time.Millisecond, func() error {
 		p, err := os.ReadFile(portFile)
 		port = strings.TrimSpace(string(p))
 		if err == nil && port == "" {
@@ -83,10 +84,10 @@ func startStandIn(t *testing.T, fleets map[string][]simulator.Instance, extra ma
 
 // startExporterOnStandIn runs the exporter against the stand-in at base with
 // standInKey and a proxyTrap, whose hit counter it returns.
-func startExporterOnStandIn(t *testing.T, base string, args ...string) (*exporter, *atomic.Int64) {
+func startExporterOnStandIn(t *testing.T, base string, args ...string) (*testenv.Exporter, *atomic.Int64) {
 	t.Helper()
 	trap, hits := proxyTrap(t)
-	exp := startExporter(t, pinnedEnv(t,
+	exp := startExporter(t, testenv.PinnedEnv(t,
 		"ALIBABA_CLOUD_ACCESS_KEY_ID="+standInKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+standInSecret,
 		"HTTP_PROXY="+trap, "HTTPS_PROXY="+trap),
 		append([]string{"--aliyun.endpoint=" + base}, args...)...)
@@ -109,11 +110,11 @@ func TestBinaryAgainstAnIndependentStandIn(t *testing.T) {
 
 	mfs, status, _ := scrapeFleets(t, exp.URL+"/metrics", fleets)
 	checkRegionHealth(t, mfs)
-	if got := series(mfs, "ecs_api_requests_total", "action", "region", "code")["DescribeInstanceStatus cn-hangzhou OK"]; got != 3 {
+	if got := testenv.Series(mfs, "ecs_api_requests_total", "action", "region", "code")["DescribeInstanceStatus cn-hangzhou OK"]; got != 3 {
 		t.Errorf("cn-hangzhou took %g OK requests, want 3 pages", got)
 	}
 	t.Logf("against the Python stand-in: %d status series, ecs_up %v, errors %v", len(status),
-		series(mfs, "ecs_up", "region"), series(mfs, "ecs_scrape_errors_total", "region", "code"))
+		testenv.Series(mfs, "ecs_up", "region"), testenv.Series(mfs, "ecs_scrape_errors_total", "region", "code"))
 	if n := hits.Load(); n != 0 {
 		t.Errorf("%d requests tried to leave the machine through the proxy", n)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	dto "github.com/prometheus/client_model/go"
 )
 
@@ -74,7 +75,7 @@ func scrapeWithTimeout(url, header string) timedScrape {
 		s.Err = fmt.Errorf("GET %s: HTTP %d: %.300s", url, s.Code, body)
 	}
 	if s.Err == nil {
-		s.MFs, s.Err = parseText(body)
+		s.MFs, s.Err = testenv.ParseText(body)
 	}
 	if s.Err == nil {
 		s.Err = noDuplicateSeries(s.MFs)
@@ -95,7 +96,7 @@ func noDuplicateSeries(mfs map[string]*dto.MetricFamily) error {
 		seen := map[string]bool{}
 		for _, m := range mf.GetMetric() {
 			var parts []string
-			for k, v := range labels(m) {
+			for k, v := range testenv.Labels(m) {
 				parts = append(parts, k+"="+v)
 			}
 			sort.Strings(parts)
@@ -113,7 +114,7 @@ func noDuplicateSeries(mfs map[string]*dto.MetricFamily) error {
 // of ecs_instance_status; two value-1 series for one instance are an error.
 func currentStatuses(mfs map[string]*dto.MetricFamily) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
-	for key, v := range series(mfs, "ecs_instance_status", "region", "instance_id", "status") {
+	for key, v := range testenv.Series(mfs, "ecs_instance_status", "region", "instance_id", "status") {
 		if v != 1 {
 			continue
 		}

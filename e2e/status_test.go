@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"golang.org/x/net/html"
 )
 
@@ -25,20 +26,20 @@ func TestStatusPageOfARunWithAFailingRegion(t *testing.T) {
 		"eu-central-1": simulator.GenerateFleet("eu-central-1", 12, 12),
 		"us-west-1":    {},
 	}
-	sim, base := startSimulator(t, simulator.Config{
+	sim, base := testenv.StartSimulator(t, simulator.Config{
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     fleets,
 	})
 	sim.InjectFault("cn-hangzhou", simulator.Fault{Action: "DescribeInstanceStatus", Status: 400, Code: "Throttling.User", Times: 1})
 	trap, hits := proxyTrap(t)
-	env := pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret,
+	env := testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret,
 		"HTTP_PROXY="+trap, "HTTPS_PROXY="+trap)
 	exp := startExporter(t, env, "--aliyun.endpoint="+base,
 		"--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1", "--aliyun.region=us-west-1", "--aliyun.region=xx-nowhere-1",
 		"--collector.info", "--collector.info.refresh=1m")
 
 	mfs, _, _ := scrapeFleets(t, exp.URL+"/metrics", fleets)
-	if up := series(mfs, "ecs_up", "region"); up["xx-nowhere-1"] != 0 || up["cn-hangzhou"] != 1 {
+	if up := testenv.Series(mfs, "ecs_up", "region"); up["xx-nowhere-1"] != 0 || up["cn-hangzhou"] != 1 {
 		t.Fatalf("ecs_up = %v", up)
 	}
 	if code, _ := scrape(t, exp.URL+"/probe?region=eu-central-1"); code != http.StatusOK {
@@ -82,12 +83,12 @@ func TestStatusPageOfARunWithAFailingRegion(t *testing.T) {
 func TestStatusPagesNeverShowASecret(t *testing.T) {
 	sim, base, _ := secSimulator(t)
 	args := []string{"--aliyun.endpoint=" + base, "--aliyun.max-retries=0", "--aliyun.region=cn-hangzhou", "--aliyun.region=xx-nowhere-1"}
-	sts := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
+	sts := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secSecret, "ALIBABA_CLOUD_SECURITY_TOKEN="+secToken), args...)
-	wrong := startExporter(t, pinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
+	wrong := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+secKey,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secWrongSecret, "ALIBABA_CLOUD_SECURITY_TOKEN="+secToken), args...)
 	var pages []scanned
-	read := func(what string, exp *exporter) {
+	read := func(what string, exp *testenv.Exporter) {
 		scrape(t, exp.URL+"/metrics")
 		for _, path := range []string{"/", "/status"} {
 			_, body := scrape(t, exp.URL+path)

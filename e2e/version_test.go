@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // TestVersionOfABuildWithoutLdflagsIsVERSIONs runs the binary TestMain
@@ -25,13 +27,13 @@ func TestVersionOfABuildWithoutLdflagsIsVERSIONs(t *testing.T) {
 		t.Errorf("--version says %q, want version %s (the VERSION file)", first, want)
 	}
 
-	exp := startExporter(t, pinnedEnv(t), "--demo")
+	exp := startExporter(t, testenv.PinnedEnv(t), "--demo")
 	_, landing := scrape(t, exp.URL+"/")
 	if !strings.Contains(string(landing), "Version "+want) {
 		t.Errorf("the landing page does not show version %s:\n%s", want, landing)
 	}
 	_, body := scrape(t, exp.URL+"/metrics")
-	info := series(parse(t, body), "aliyun_ecs_exporter_build_info", "version")
+	info := testenv.Series(testenv.Parse(t, body), "aliyun_ecs_exporter_build_info", "version")
 	if _, ok := info[want]; !ok {
 		t.Errorf("aliyun_ecs_exporter_build_info = %v, want version %q", info, want)
 	}
@@ -43,7 +45,7 @@ func TestPprofIsServedAndLinkedOnlyWithTheFlag(t *testing.T) {
 		if enabled {
 			args = append(args, "--web.enable-pprof")
 		}
-		exp := startExporter(t, pinnedEnv(t), args...)
+		exp := startExporter(t, testenv.PinnedEnv(t), args...)
 		_, landing := scrape(t, exp.URL+"/")
 		if linked := strings.Contains(string(landing), "/debug/pprof/"); linked != enabled {
 			t.Errorf("--web.enable-pprof %v: the landing page links /debug/pprof/: %v", enabled, linked)

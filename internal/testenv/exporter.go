@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -14,6 +15,9 @@ type Exporter struct {
 	URL string
 	// Stderr is its log.
 	Stderr *LockedBuffer
+
+	cmd    *exec.Cmd
+	exited chan struct{} // closed once the process has exited
 }
 
 // StartExporter runs prog (the binary, or an emulator and a binary of
@@ -26,25 +30,39 @@ func StartExporter(tb testing.TB, env, prog []string, args ...string) *Exporter 
 	argv := slices.Concat(prog[1:], []string{"--web.listen-address=127.0.0.1:0"}, args)
 	cmd := exec.Command(prog[0], argv...)
 	cmd.Env = env
-	e := &Exporter{Stderr: &LockedBuffer{}}
+	e := &Exporter{Stderr: &LockedBuffer{}, cmd: cmd, exited: make(chan struct{})}
 	cmd.Stderr = e.Stderr
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	go func() {
+		_ = cmd.Wait()
+		close(e.exited)
+	}()
 	tb.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
-		case <-exited:
+		case <-e.exited:
 		case <-time.After(10 * time.Second):
 			_ = cmd.Process.Kill()
-			<-exited
+			<-e.exited
 		}
 		if tb.Failed() {
 			tb.Logf("exporter stderr:\n%s", e.Stderr)
 		}
 	})
-	e.URL = "http://" + WaitListening(tb, e.Stderr, exited)
+	e.URL = "http://" + WaitListening(tb, e.Stderr, e.exited)
 	return e
+}
+
+// Stop sends SIGTERM and waits up to 15 seconds until the process has
+// exited, so that its log is complete.
+func (e *Exporter) Stop(tb testing.TB) {
+	tb.Helper()
+	_ = e.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-e.exited:
+	case <-time.After(15 * time.Second):
+		tb.Fatalf("the exporter did not stop within 15s of SIGTERM:\n%s", e.Stderr)
+	}
 }
