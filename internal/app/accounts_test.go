@@ -11,11 +11,12 @@ import (
 	"testing"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"github.com/go-kit/log"
 )
 
 func TestTheDefaultAccountExportsTheFlagsRegionsWithTheEnvironmentsKey(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", testKey)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", testSecret)
 	base := startSimulator(t, map[string][]simulator.Instance{
@@ -43,7 +44,7 @@ func TestTheDefaultAccountExportsTheFlagsRegionsWithTheEnvironmentsKey(t *testin
 }
 
 func TestWithoutACredentialStartUpStopsAndSaysHowToGiveOne(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	_, err := New(context.Background(), parse(t, "--aliyun.region=cn-hangzhou"), log.NewNopLogger())
 	if err == nil {
 		t.Fatal("New started without a credential")
@@ -81,7 +82,7 @@ func accountsFile(t *testing.T, endpoints map[string]string, regions string) str
 }
 
 func TestProbeAccountsComeFromTheConfigFileWithTheirOwnOrTheFlagsEndpoint(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	fleets := map[string][]simulator.Instance{"cn-hangzhou": simulator.GenerateFleet("cn-hangzhou", 5, 3)}
 	own, flags := startSimulator(t, fleets), startSimulator(t, fleets)
 	configFile := accountsFile(t, map[string]string{"shop": own, "bank": ""}, "cn-hangzhou")
@@ -108,7 +109,7 @@ func TestProbeAccountsComeFromTheConfigFileWithTheirOwnOrTheFlagsEndpoint(t *tes
 }
 
 func TestAConfigAccountNamedDefaultIsRefusedBesideTheFlagsAccount(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	configFile := accountsFile(t, map[string]string{"default": ""}, "cn-hangzhou")
 	_, err := New(context.Background(), parse(t, "--demo", "--config.file="+configFile), log.NewNopLogger())
 	if err == nil || !strings.Contains(err.Error(), `account "default"`) || !strings.Contains(err.Error(), "rename it") {
@@ -117,7 +118,7 @@ func TestAConfigAccountNamedDefaultIsRefusedBesideTheFlagsAccount(t *testing.T) 
 }
 
 func TestConfigCheckReportsTheAccounts(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	var out strings.Builder
 	if err := CheckConfig(parse(t, "--config.file=../config/testdata/good.yml", "--config.check"), &out); err != nil {
 		t.Fatal(err)
@@ -160,7 +161,7 @@ func TestRegionDiscoveryAssignsTheZonesOnce(t *testing.T) {
 }
 
 func TestRegionAllExportsTheDiscoveredRegions(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", testKey)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", testSecret)
 	base := startSimulator(t, map[string][]simulator.Instance{

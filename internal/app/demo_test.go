@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"github.com/go-kit/log"
 )
 
@@ -46,7 +47,7 @@ func TestTheDemoSimulatorAnswersUntilClosed(t *testing.T) {
 }
 
 func TestTheDemoServesItsFleetAndTheAppClosesTheSimulator(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	a, logs := newApp(t, "--demo")
 	if a.demo == nil || !answers(t, a.demo.endpoint.Host) {
 		t.Fatal("no demo simulator listening")
@@ -72,7 +73,7 @@ func TestTheDemoServesItsFleetAndTheAppClosesTheSimulator(t *testing.T) {
 }
 
 func TestTheLandingPageLinksTheMetricsTheRegionsAndAProbe(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	a, _ := newApp(t, "--demo", "--web.telemetry-path=/fleet")
 	code, page := get(t, a, "/")
 	if code != 200 {

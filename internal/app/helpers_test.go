@@ -1,20 +1,16 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/options"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"github.com/go-kit/log"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 )
 
 // Made-up credentials that open nothing but the simulator.
@@ -23,34 +19,14 @@ const (
 	testSecret = "testsecret"
 )
 
-// pinEnv keeps the vendor credential chain on this machine: no metadata
-// server, no CLI profile, an empty home, no key in the environment, no
-// proxies.
-func pinEnv(t *testing.T) {
-	t.Helper()
-	t.Setenv("HOME", t.TempDir())
-	for k, v := range map[string]string{
-		"ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true", "ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "true",
-		"ALIBABA_CLOUD_ACCESS_KEY_ID": "", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "", "ALIBABA_CLOUD_SECURITY_TOKEN": "",
-		"ALIBABA_CLOUD_CREDENTIALS_FILE": "", "HTTP_PROXY": "", "HTTPS_PROXY": "", "http_proxy": "", "https_proxy": "",
-	} {
-		t.Setenv(k, v)
-	}
-}
-
 // startSimulator runs an account of the given fleets, opened by testKey,
 // on a loopback port until the test ends, and returns its base URL.
 func startSimulator(t *testing.T, fleets map[string][]simulator.Instance) string {
 	t.Helper()
-	sim := simulator.New(simulator.Config{
+	_, base := testenv.StartSimulator(t, simulator.Config{
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     fleets,
 	})
-	base, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sim.Close() })
 	return base
 }
 
@@ -66,9 +42,9 @@ func parse(t *testing.T, args ...string) *options.Options {
 
 // newApp builds the App of args, closed when the test ends, and returns it
 // with its log.
-func newApp(t *testing.T, args ...string) (*App, *lockedBuffer) {
+func newApp(t *testing.T, args ...string) (*App, *testenv.LockedBuffer) {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &testenv.LockedBuffer{}
 	a, err := New(context.Background(), parse(t, args...), log.NewLogfmtLogger(logs))
 	if err != nil {
 		t.Fatal(err)
@@ -90,36 +66,5 @@ func get(t *testing.T, h http.Handler, path string) (int, string) {
 // value of label.
 func gauges(t *testing.T, body, name, label string) map[string]float64 {
 	t.Helper()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := parser.TextToMetricFamilies(strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("%v\n%s", err, body)
-	}
-	out := map[string]float64{}
-	for _, m := range mfs[name].GetMetric() {
-		for _, l := range m.GetLabel() {
-			if l.GetName() == label {
-				out[l.GetValue()] = m.GetGauge().GetValue()
-			}
-		}
-	}
-	return out
-}
-
-// lockedBuffer collects a log while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	return testenv.Series(testenv.Parse(t, []byte(body)), name, label)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/options"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/statuspage"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 func TestTheLandingPageEscapesWhatItShows(t *testing.T) {
@@ -31,7 +32,7 @@ func TestTheLandingPageEscapesWhatItShows(t *testing.T) {
 }
 
 func TestProfilesAreServedAndLinkedOnlyWithEnablePprof(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	for _, enabled := range []bool{false, true} {
 		args := []string{"--demo", "--aliyun.region=us-west-1"}
 		if enabled {
@@ -52,7 +53,7 @@ func TestProfilesAreServedAndLinkedOnlyWithEnablePprof(t *testing.T) {
 }
 
 func TestTheStatusPageNamesAFailingRegionsErrorAndNeverTheSecret(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", testKey)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", testSecret)
 	base := startSimulator(t, map[string][]simulator.Instance{"cn-hangzhou": simulator.GenerateFleet("cn-hangzhou", 7, 1)})
@@ -90,7 +91,7 @@ func TestTheStatusPageNamesAFailingRegionsErrorAndNeverTheSecret(t *testing.T) {
 }
 
 func TestTheDemoSaysSoOnEveryPage(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	a, _ := newApp(t, "--demo", "--aliyun.region=us-west-1")
 	for _, path := range []string{"/", "/status"} {
 		if _, body := get(t, a, path); !strings.Contains(body, "this data is simulated by the built-in simulator; no cloud account is used") {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // lifecycleFake stands in for a client with the health and event calls.
@@ -57,7 +58,7 @@ func TestWithoutASourceTheFlagsTurnNothingOn(t *testing.T) {
 
 // The demo shows every optional collector, from its first scrape on.
 func TestTheDemoExportsTheOptionalCollectorsFromItsFirstScrape(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	a, _ := newApp(t, "--demo", "--aliyun.region=cn-hangzhou")
 	code, body := get(t, a, "/metrics")
 	if code != 200 {

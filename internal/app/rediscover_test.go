@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"github.com/go-kit/log"
 )
 
@@ -58,7 +59,7 @@ func TestRediscoveryFollowsTheRegionsAndKeepsThemWhenListingFailsOrIsNotRegionID
 		{regions: []string{"cn-hangzhou", "eu-central-1", "us-west-1"}},
 	}}
 	target := &recordingTarget{regions: []string{"cn-hangzhou"}}
-	logs := &lockedBuffer{}
+	logs := &testenv.LockedBuffer{}
 	stop := rediscovery{lister: l, target: target, every: time.Millisecond, logger: log.NewLogfmtLogger(logs)}.start(context.Background())
 
 	want := []string{"cn-hangzhou", "eu-central-1", "us-west-1"}

@@ -3,10 +3,12 @@ package app
 import (
 	"strings"
 	"testing"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 func TestEveryAcceptedMetricsPathServesTheMetricsAndNothingElse(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	for _, path := range []string{"/metrics", "/fleet/metrics", "/ecs-metrics_v1.txt", "/~ecs", "/probe/metrics"} {
 		t.Run(path, func(t *testing.T) {
 			a, _ := newApp(t, "--demo", "--aliyun.region=us-west-1", "--web.telemetry-path="+path)

@@ -8,42 +8,24 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
-var listening = regexp.MustCompile(`msg="?Listening on"? address=(127\.0\.0\.1:\d+)`)
-
-// waitLog polls the log until re matches, and returns the match.
-func waitLog(t *testing.T, logs *lockedBuffer, re *regexp.Regexp, exited <-chan error) []string {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := re.FindStringSubmatch(logs.String()); m != nil {
-			return m
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("Run returned %v before the log showed %s:\n%s", err, re, logs)
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
-	t.Fatalf("the log never showed %s:\n%s", re, logs)
-	return nil
-}
-
 func TestRunServesUntilItsContextEndsAndShrugsOffSIGHUP(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	opts := parse(t, "--demo", "--aliyun.region=us-west-1", "--web.listen-address=127.0.0.1:0")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	logs := &lockedBuffer{}
+	logs := &testenv.LockedBuffer{}
 	exited := make(chan error, 1)
 	go func() { exited <- Run(ctx, opts, &strings.Builder{}, logs) }()
-	addr := waitLog(t, logs, listening, exited)[1]
+	addr := testenv.WaitListening(t, logs, exited)
 
 	if err := syscall.Kill(syscall.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitLog(t, logs, regexp.MustCompile(`SIGHUP ignored`), exited)
+	testenv.WaitLog(t, logs, regexp.MustCompile(`SIGHUP ignored`), exited)
 	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
 	defer client.CloseIdleConnections()
 	resp, err := client.Get("http://" + addr + "/metrics")

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"github.com/go-kit/log"
 )
 
@@ -29,7 +30,7 @@ func TestShutdownLetsTheRequestInFlightFinish(t *testing.T) {
 		io.WriteString(w, "done")
 	})}
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &lockedBuffer{}
+	logs := &testenv.LockedBuffer{}
 	serveErr := make(chan error, 1)
 	go func() {
 		err := serve(ctx, srv, func() error { return srv.Serve(ln) }, time.Minute, log.NewLogfmtLogger(logs))
