@@ -46,16 +46,9 @@ func BenchmarkDecodeStatusPage50(b *testing.B) {
 // B/op cover both sides of the loopback; per-instance figures are reported.
 func BenchmarkSweep100k(b *testing.B) {
 	const n = 100_000
-	sim := simulator.New(simulator.Config{
-		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
-		Regions:     map[string][]simulator.Instance{"cn-hangzhou": simulator.GenerateFleet("cn-hangzhou", n, 1)},
+	_, ep := startSim(b, simulator.Config{
+		Regions: map[string][]simulator.Instance{"cn-hangzhou": simulator.GenerateFleet("cn-hangzhou", n, 1)},
 	})
-	base, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer sim.Close()
-	ep := mustURL(b, base)
 	cred, _ := StaticCredential(testKey, testSecret, "")
 	c, err := New(Options{Regions: []string{"cn-hangzhou"}, Credential: cred, Endpoint: ep})
 	if err != nil {

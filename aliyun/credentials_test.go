@@ -8,10 +8,11 @@ import (
 
 	"github.com/aliyun/credentials-go/credentials"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 func TestCredentialTypeNamesTheKindOfCredential(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	build := func(c *Credential, err error) *Credential {
 		t.Helper()
 		if err != nil {
@@ -38,7 +39,7 @@ func TestCredentialTypeNamesTheKindOfCredential(t *testing.T) {
 
 func TestCredentialFailureIsCodedCredentials(t *testing.T) {
 	_, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": {}}})
-	pinEnv(t)
+	testenv.PinEnv(t)
 	c, err := New(Options{Regions: []string{"cn-hangzhou"}, Credential: &Credential{vendor: failingCredential{}}, Endpoint: ep})
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +57,7 @@ func TestSTSTokenIsSent(t *testing.T) {
 		Regions:     map[string][]simulator.Instance{"cn-hangzhou": fleet},
 		Credentials: map[string]simulator.Credential{"STS.testkey": {Secret: testSecret, SecurityToken: "test-sts-token"}},
 	})
-	pinEnv(t)
+	testenv.PinEnv(t)
 	cred, err := StaticCredential("STS.testkey", testSecret, "test-sts-token")
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func TestSTSTokenIsSent(t *testing.T) {
 }
 
 func TestDefaultChainReadsEnvironmentKeys(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", testKey)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", testSecret)
 	cred, err := DefaultCredential()
@@ -91,7 +92,7 @@ func TestDefaultChainReadsEnvironmentKeys(t *testing.T) {
 }
 
 func TestNoCredentialNamesEveryOption(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
 	cred, err := DefaultCredential()
@@ -119,7 +120,7 @@ func (failingCredential) GetCredential() (*credentials.CredentialModel, error) {
 }
 
 func TestProfilesGiveEachAccountItsOwnKeys(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	dir := t.TempDir()
 	file := dir + "/credentials"
 	ini := "[acct-a]\ntype = access_key\naccess_key_id = LTAIkeyA\naccess_key_secret = secretA\n\n" +
@@ -150,7 +151,7 @@ func TestProfilesGiveEachAccountItsOwnKeys(t *testing.T) {
 }
 
 func TestRoleARNSourceBuildsWithoutContactingAnything(t *testing.T) {
-	pinEnv(t)
+	testenv.PinEnv(t)
 	cred, err := SourcedCredential(CredentialSource{RoleARN: "acs:ram::123456789012:role/ecs-reader", ExternalID: "x"})
 	if err != nil {
 		t.Fatal(err)

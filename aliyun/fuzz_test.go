@@ -22,6 +22,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // pageSeeds are response bodies worth starting from: real pages, the error
@@ -141,7 +143,7 @@ func FuzzResponseHandling(f *testing.F) {
 		_, _ = w.Write(a.body)
 	}))
 	f.Cleanup(srv.Close)
-	pinEnv(f)
+	testenv.PinEnv(f)
 	ep, _ := url.Parse(srv.URL)
 	cred, err := StaticCredential(testKey, testSecret, "")
 	if err != nil {

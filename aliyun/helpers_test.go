@@ -1,7 +1,7 @@
 package aliyun
 
-// Helpers shared by the package's tests: a pinned environment, a
-// simulator, a client wired to it, and an Observer that counts attempts.
+// Helpers shared by the package's tests: a simulator, a client wired to
+// it, and an Observer that counts attempts.
 
 import (
 	"net/url"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"go.uber.org/goleak"
 )
 
@@ -22,36 +23,15 @@ const (
 	testSecret = "testsecret"
 )
 
-// pinEnv keeps the vendor credential chain and the HTTP stack on loopback:
-// no metadata server, no CLI profile, no home directory files, no proxies.
-func pinEnv(tb testing.TB) {
+// startSim runs a simulator for the test's lifetime; cfg opens it to
+// testKey unless it names its own credentials.
+func startSim(tb testing.TB, cfg simulator.Config) (*simulator.Server, *url.URL) {
 	tb.Helper()
-	tb.Setenv("HOME", tb.TempDir())
-	tb.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-	tb.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
-	for _, v := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy",
-		"ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE", "ALIBABA_CLOUD_CREDENTIALS_URI"} {
-		tb.Setenv(v, "")
-	}
-}
-
-// startSim runs a simulator for the test's lifetime.
-func startSim(t *testing.T, cfg simulator.Config) (*simulator.Server, *url.URL) {
-	t.Helper()
 	if cfg.Credentials == nil {
 		cfg.Credentials = map[string]simulator.Credential{testKey: {Secret: testSecret}}
 	}
-	sim := simulator.New(cfg)
-	base, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sim, u
+	sim, base := testenv.StartSimulator(tb, cfg)
+	return sim, mustURL(tb, base)
 }
 
 // recorder is an Observer that remembers every attempt.
@@ -79,7 +59,7 @@ type clientOpt func(*Options)
 
 func newTestClient(t *testing.T, endpoint *url.URL, regions []string, opts ...clientOpt) (*Client, *recorder) {
 	t.Helper()
-	pinEnv(t)
+	testenv.PinEnv(t)
 	cred, err := StaticCredential(testKey, testSecret, "")
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 func TestSafeMessageLeavesOutWhatMustNotBeShown(t *testing.T) {
@@ -99,7 +100,7 @@ func TestFailuresAgainstTheSimulatorCarryItsMessageAndNoSecret(t *testing.T) {
 		{"a wrong secret, V1 signing", "cn-hangzhou", "wrong-secret-DO-NOT-SHOW", "signature", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pinEnv(t)
+			testenv.PinEnv(t)
 			cred, err := StaticCredential(testKey, tc.secret, "")
 			if err != nil {
 				t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 func TestFailuresCarryTheAPIErrorCode(t *testing.T) {
@@ -27,7 +28,7 @@ func TestFailuresCarryTheAPIErrorCode(t *testing.T) {
 		{"an unknown key is InvalidAccessKeyId.NotFound", "cn-hangzhou", nil, "LTAIunknown", testSecret, "InvalidAccessKeyId.NotFound", 404},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pinEnv(t)
+			testenv.PinEnv(t)
 			cred, err := StaticCredential(tc.key, tc.secret, "")
 			if err != nil {
 				t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/aliyun/credentials-go/credentials"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // sentRequest is what a server saw of one request.
@@ -50,7 +51,7 @@ func capture(t *testing.T) (endpoint string, last func() sentRequest) {
 // region, built the way Client.callPath builds them.
 func bothPaths(t *testing.T, endpoint string, cred *Credential) (sdk, signed requester) {
 	t.Helper()
-	pinEnv(t)
+	testenv.PinEnv(t)
 	c, err := New(Options{Regions: []string{"cn-hangzhou"}, Credential: cred, Endpoint: mustURL(t, endpoint)})
 	if err != nil {
 		t.Fatal(err)
