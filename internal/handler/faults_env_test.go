@@ -20,6 +20,7 @@ import (
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -35,7 +36,7 @@ type faultEnv struct {
 	sim     *simulator.Server
 	url     string // the /metrics server
 	hc      *http.Client
-	logs    syncBuffer
+	logs    testenv.LockedBuffer
 	panics  atomic.Int64
 	closers []func()
 }
@@ -217,22 +218,4 @@ func holdPageUntilAnswered(region string, held, first int) func(t *testing.T, ba
 			proxy.Transport.(*http.Transport).CloseIdleConnections()
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -22,6 +22,7 @@ import (
 	"testing"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"go.uber.org/goleak"
 )
 
@@ -102,7 +103,7 @@ func runFaultSuite(t *testing.T, cases []faultCase) {
 // runFaultCase runs one case, checks that it leaked no goroutine and left
 // no heap behind, and returns its table row.
 func runFaultCase(t *testing.T, tc faultCase) string {
-	pinChain(t)
+	testenv.PinEnv(t)
 	if tc.region == "" {
 		tc.region = faulty
 	}
@@ -170,21 +171,6 @@ func (p *problemList) report(t *testing.T) {
 	t.Helper()
 	for _, s := range p.list {
 		t.Error(s)
-	}
-}
-
-// pinChain keeps the vendor credential chain and the HTTP stack on this
-// machine, although these tests use static credentials only.
-func pinChain(t *testing.T) {
-	t.Helper()
-	t.Setenv("HOME", t.TempDir())
-	t.Setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-	t.Setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
-	for _, v := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy",
-		"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
-		"ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
-		"ALIBABA_CLOUD_CREDENTIALS_URI", "ALIBABA_CLOUD_CREDENTIALS_FILE"} {
-		t.Setenv(v, "")
 	}
 }
 
