@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // Regions of the simulated account: fast answers at once, slow never within
@@ -33,12 +34,8 @@ type simulated struct {
 // requests wait from the start, until release.
 func startSimulated(t *testing.T) *simulated {
 	t.Helper()
-	for _, v := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"} {
-		t.Setenv(v, "")
-	}
 	s := &simulated{hold: make(chan struct{})}
-	s.sim = simulator.New(simulator.Config{
-		Credentials: map[string]simulator.Credential{"LTAItestkey": {Secret: "test-secret"}},
+	s.sim, s.client = simulatedClient(t, simulator.Config{
 		Regions: map[string][]simulator.Instance{
 			fast: simulator.GenerateFleet(fast, 3, 1),
 			slow: simulator.GenerateFleet(slow, 3, 2),
@@ -46,24 +43,32 @@ func startSimulated(t *testing.T) *simulated {
 		},
 		Latency:   map[string]time.Duration{slow: time.Minute},
 		OnRequest: s.onRequest,
-	})
-	base, err := s.sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.sim.Close() })
+	}, aliyun.Options{Regions: []string{fast, slow, held}})
 	t.Cleanup(s.release) // before Close: Close waits for held requests
-	endpoint, _ := url.Parse(base)
-	cred, err := aliyun.StaticCredential("LTAItestkey", "test-secret", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.client, err = aliyun.New(aliyun.Options{Regions: []string{fast, slow, held}, Credential: cred, Endpoint: endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.client.Close)
 	return s
+}
+
+// simulatedClient pins the environment, starts a simulator of cfg that
+// opens to a made-up key, and returns it with a client of opts for it;
+// both stop when the test ends.
+func simulatedClient(t *testing.T, cfg simulator.Config, opts aliyun.Options) (*simulator.Server, *aliyun.Client) {
+	t.Helper()
+	testenv.PinEnv(t)
+	cfg.Credentials = map[string]simulator.Credential{"LTAItestkey": {Secret: "test-secret"}}
+	sim, base := testenv.StartSimulator(t, cfg)
+	var err error
+	if opts.Endpoint, err = url.Parse(base); err != nil {
+		t.Fatal(err)
+	}
+	if opts.Credential, err = aliyun.StaticCredential("LTAItestkey", "test-secret", ""); err != nil {
+		t.Fatal(err)
+	}
+	client, err := aliyun.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	return sim, client
 }
 
 func (s *simulated) onRequest(region string, _ int) {

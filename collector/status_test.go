@@ -2,7 +2,6 @@ package collector
 
 import (
 	"context"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -24,26 +23,10 @@ func statusOf(t *testing.T, e *Exporter, region string) RegionStatus {
 }
 
 func TestStatusCountsEachFetchsPagesCallsAndThrottledCalls(t *testing.T) {
-	for _, v := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"} {
-		t.Setenv(v, "")
-	}
-	sim := simulator.New(simulator.Config{
-		Credentials: map[string]simulator.Credential{"LTAItestkey": {Secret: "test-secret"}},
-		Regions:     map[string][]simulator.Instance{"cn-hangzhou": simulator.GenerateFleet("cn-hangzhou", 120, 1)},
-	})
-	base, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim, client := simulatedClient(t, simulator.Config{
+		Regions: map[string][]simulator.Instance{"cn-hangzhou": simulator.GenerateFleet("cn-hangzhou", 120, 1)},
+	}, aliyun.Options{Regions: []string{"cn-hangzhou"}, MaxRetries: 3})
 	sim.InjectFault("cn-hangzhou", simulator.Fault{Status: 400, Code: "Throttling.User", Times: 1})
-	endpoint, _ := url.Parse(base)
-	cred, _ := aliyun.StaticCredential("LTAItestkey", "test-secret", "")
-	client, err := aliyun.New(aliyun.Options{Regions: []string{"cn-hangzhou"}, Credential: cred, Endpoint: endpoint, MaxRetries: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
 	e := New(client, Options{Regions: []string{"cn-hangzhou", "xx-nowhere-1"}})
 	defer e.Close()
 	e.Sweep(context.Background())
