@@ -41,6 +41,26 @@ func (f *fakeSource) InstanceStatuses(ctx context.Context, region string, zones 
 	return f.fleets[region], nil
 }
 
+// smallFleetStateSet is the ecs_instance_status series of smallFleet's
+// instances, without HELP and TYPE (whose HELP varies with the options).
+const smallFleetStateSet = `ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Pending"} 0
+ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Running"} 1
+ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Starting"} 0
+ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Stopped"} 0
+ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Stopping"} 0
+ecs_instance_status{instance_id="i-b",region="cn-hangzhou",status="Pending"} 0
+ecs_instance_status{instance_id="i-b",region="cn-hangzhou",status="Running"} 0
+ecs_instance_status{instance_id="i-b",region="cn-hangzhou",status="Starting"} 0
+ecs_instance_status{instance_id="i-b",region="cn-hangzhou",status="Stopped"} 1
+ecs_instance_status{instance_id="i-b",region="cn-hangzhou",status="Stopping"} 0
+ecs_instance_status{instance_id="i-c",region="us-west-1",status="Hibernated"} 1
+ecs_instance_status{instance_id="i-c",region="us-west-1",status="Pending"} 0
+ecs_instance_status{instance_id="i-c",region="us-west-1",status="Running"} 0
+ecs_instance_status{instance_id="i-c",region="us-west-1",status="Starting"} 0
+ecs_instance_status{instance_id="i-c",region="us-west-1",status="Stopped"} 0
+ecs_instance_status{instance_id="i-c",region="us-west-1",status="Stopping"} 0
+`
+
 // statusOnly leaves out the durations and timestamps, which vary per run.
 var statusOnly = []string{"ecs_instance_status", "ecs_up", "ecs_scrape_errors_total"}
 
@@ -128,7 +148,7 @@ func (f *fakeHealth) setErr(err error) {
 }
 
 // forbidden is the refusal a role without the action gets.
-var forbidden = &aliyun.Error{Code: "Forbidden.RAM", HTTPStatus: 403, Err: errors.New("User not authorized to operate on the specified resource.")}
+var forbidden = &aliyun.Error{Code: "Forbidden.RAM", HTTPStatus: 403, Err: errors.New("user not authorized to operate on the specified resource")}
 
 // eventQuery is one call to fakeEvents.
 type eventQuery struct {

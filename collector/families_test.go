@@ -23,9 +23,7 @@ import (
 func everyCollector(t *testing.T, onlyCurrent bool) *Exporter {
 	t.Helper()
 	infos := awkwardInfos()
-	for _, in := range subscriptionInfos().infos["cn-hangzhou"] {
-		infos.infos["cn-hangzhou"] = append(infos.infos["cn-hangzhou"], in)
-	}
+	infos.infos["cn-hangzhou"] = append(infos.infos["cn-hangzhou"], subscriptionInfos().infos["cn-hangzhou"]...)
 	infos.infos["cn-hangzhou"][1].Locks = []string{`odd "lock"`}
 	events := eventFleet(time.Now())
 	events.events["cn-hangzhou"][0].Type = "Odd\\type\n"

@@ -86,23 +86,7 @@ ecs_collector_up{collector="health",region="cn-hangzhou"} 0
 ecs_collector_up{collector="health",region="us-west-1"} 0
 # HELP ecs_instance_status ECS instance status as a state set: 1 for the instance's current status, 0 for the other known statuses (Pending, Starting, Running, Stopping, Stopped). When a region's sweep fails (ecs_up 0), its last complete result up to 1h0m0s old is served again (--collector.max-staleness).
 # TYPE ecs_instance_status gauge
-ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Pending"} 0
-ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Running"} 1
-ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Starting"} 0
-ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Stopped"} 0
-ecs_instance_status{instance_id="i-a",region="cn-hangzhou",status="Stopping"} 0
-ecs_instance_status{instance_id="i-b",region="cn-hangzhou",status="Pending"} 0
-ecs_instance_status{instance_id="i-b",region="cn-hangzhou",status="Running"} 0
-ecs_instance_status{instance_id="i-b",region="cn-hangzhou",status="Starting"} 0
-ecs_instance_status{instance_id="i-b",region="cn-hangzhou",status="Stopped"} 1
-ecs_instance_status{instance_id="i-b",region="cn-hangzhou",status="Stopping"} 0
-ecs_instance_status{instance_id="i-c",region="us-west-1",status="Hibernated"} 1
-ecs_instance_status{instance_id="i-c",region="us-west-1",status="Pending"} 0
-ecs_instance_status{instance_id="i-c",region="us-west-1",status="Running"} 0
-ecs_instance_status{instance_id="i-c",region="us-west-1",status="Starting"} 0
-ecs_instance_status{instance_id="i-c",region="us-west-1",status="Stopped"} 0
-ecs_instance_status{instance_id="i-c",region="us-west-1",status="Stopping"} 0
-# HELP ecs_up 1 if the region's sweep for this scrape fetched every page, else 0.
+` + smallFleetStateSet + `# HELP ecs_up 1 if the region's sweep for this scrape fetched every page, else 0.
 # TYPE ecs_up gauge
 ecs_up{region="cn-hangzhou"} 1
 ecs_up{region="us-west-1"} 1

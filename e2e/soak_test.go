@@ -81,7 +81,6 @@ type soak struct {
 	fleets map[string][]simulator.Instance
 
 	mu       sync.Mutex
-	scrapes  []soakScrape
 	observed []generationSeen
 }
 
