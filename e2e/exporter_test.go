@@ -33,6 +33,22 @@ func proxyTrap(t *testing.T) (string, *atomic.Int64) {
 	return srv.URL, &hits
 }
 
+// startAccount runs a simulator of fleets, opened by testKey, until the test
+// ends.
+func startAccount(t *testing.T, fleets map[string][]simulator.Instance) (*simulator.Server, string) {
+	t.Helper()
+	return testenv.StartSimulator(t, simulator.Config{
+		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
+		Regions:     fleets,
+	})
+}
+
+// keyEnv is a pinned environment that holds testKey as the access key.
+func keyEnv(t *testing.T, extra ...string) []string {
+	t.Helper()
+	return testenv.PinnedEnv(t, append([]string{"ALIBABA_CLOUD_ACCESS_KEY_ID=" + testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + testSecret}, extra...)...)
+}
+
 // checkFleet asserts that every instance has exactly its status at 1 and the
 // other known statuses at 0, and that no other instance appears in region.
 func checkFleet(t *testing.T, status map[string]float64, region string, fleet []simulator.Instance) {
@@ -99,16 +115,9 @@ func TestBinaryExportsEveryRegionAndSurvivesABadOne(t *testing.T) {
 		"eu-central-1": {},
 		"us-west-1":    simulator.GenerateFleet("us-west-1", 12, 12),
 	}
-	_, base := testenv.StartSimulator(t, simulator.Config{
-		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
-		Regions:     fleets,
-	})
+	_, base := startAccount(t, fleets)
 	trap, hits := proxyTrap(t)
-	env := testenv.PinnedEnv(t,
-		"ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey,
-		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret,
-		"HTTP_PROXY="+trap, "HTTPS_PROXY="+trap,
-	)
+	env := keyEnv(t, "HTTP_PROXY="+trap, "HTTPS_PROXY="+trap)
 	exp := startExporter(t, env,
 		"--aliyun.endpoint="+base,
 		"--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1",

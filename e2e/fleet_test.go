@@ -41,11 +41,8 @@ func TestInfoMetricCarriesEscapedNamesAndAllowlistedTags(t *testing.T) {
 	fleet[0].Name = `checkout-db-2 "primary" \ 主库`
 	fleet[1].Name = "web\nfront"
 	fleet[2].Tags = map[string]string{"team": `pay"ments\`, "cost-center": "ünïcode", "secret-tag": "not exported"}
-	_, base := testenv.StartSimulator(t, simulator.Config{
-		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
-		Regions:     map[string][]simulator.Instance{"cn-hangzhou": fleet},
-	})
-	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
+	_, base := startAccount(t, map[string][]simulator.Instance{"cn-hangzhou": fleet})
+	exp := startExporter(t, keyEnv(t),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou",
 		"--collector.info", "--collector.info.tags=team,cost-center")
 
@@ -85,11 +82,8 @@ func TestRegionAllDiscoversTheAccountsRegions(t *testing.T) {
 		"ap-southeast-1": simulator.GenerateFleet("ap-southeast-1", 5, 2),
 		"eu-central-1":   {},
 	}
-	_, base := testenv.StartSimulator(t, simulator.Config{
-		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
-		Regions:     regions,
-	})
-	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
+	_, base := startAccount(t, regions)
+	exp := startExporter(t, keyEnv(t),
 		"--aliyun.endpoint="+base, "--aliyun.region=all")
 	code, body := scrape(t, exp.URL+"/metrics")
 	if code != http.StatusOK {

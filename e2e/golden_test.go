@@ -44,13 +44,10 @@ func goldenFleets() map[string][]simulator.Instance {
 
 func TestGoldenExposition(t *testing.T) {
 	fleets := goldenFleets()
-	_, base := testenv.StartSimulator(t, simulator.Config{
-		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
-		Regions:     fleets,
-	})
+	_, base := startAccount(t, fleets)
 	// A refresh of an hour keeps the failed info and event listings of
 	// cn-shanghai from being retried (after a tenth of it) while the test runs.
-	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
+	exp := startExporter(t, keyEnv(t),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=cn-shanghai",
 		"--aliyun.region=eu-central-1", "--collector.info", "--collector.info.tags=env",
 		"--collector.info.refresh=1h", "--collector.health", "--collector.events", "--collector.events.refresh=1h")

@@ -28,7 +28,7 @@ func TestSIGTERMLetsTheScrapeInFlightFinish(t *testing.T) {
 	})
 	cmd := exec.Command(binary, "--web.listen-address=127.0.0.1:0", "--aliyun.endpoint="+base,
 		"--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1", "--collector.timeout=20s")
-	cmd.Env = testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret)
+	cmd.Env = keyEnv(t)
 	stderr := &testenv.LockedBuffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {

@@ -77,7 +77,7 @@ func TestWebConfigServesTLSAndRequiresBasicAuth(t *testing.T) {
 	secWrite(t, webConfig, fmt.Appendf(nil, "tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users:\n  %s: %s\n",
 		certFile, keyFile, webUser, webPasswordHash))
 
-	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret),
+	exp := startExporter(t, keyEnv(t),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1",
 		"--web.config.file="+webConfig)
 	addr := strings.TrimPrefix(exp.URL, "http://")

@@ -26,13 +26,10 @@ func TestStatusPageOfARunWithAFailingRegion(t *testing.T) {
 		"eu-central-1": simulator.GenerateFleet("eu-central-1", 12, 12),
 		"us-west-1":    {},
 	}
-	sim, base := testenv.StartSimulator(t, simulator.Config{
-		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
-		Regions:     fleets,
-	})
+	sim, base := startAccount(t, fleets)
 	sim.InjectFault("cn-hangzhou", simulator.Fault{Action: "DescribeInstanceStatus", Status: 400, Code: "Throttling.User", Times: 1})
 	trap, hits := proxyTrap(t)
-	env := testenv.PinnedEnv(t, "ALIBABA_CLOUD_ACCESS_KEY_ID="+testKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+testSecret,
+	env := keyEnv(t,
 		"HTTP_PROXY="+trap, "HTTPS_PROXY="+trap)
 	exp := startExporter(t, env, "--aliyun.endpoint="+base,
 		"--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1", "--aliyun.region=us-west-1", "--aliyun.region=xx-nowhere-1",
