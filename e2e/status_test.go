@@ -45,24 +45,24 @@ func TestStatusPageOfARunWithAFailingRegion(t *testing.T) {
 	// The info cache lists in the background; wait for its listing (the
 	// only optional collector on, so the region's one row).
 	doc, page := waitForStatus(t, exp.URL, func(doc *html.Node) bool {
-		tr := pageRow(doc, "collectors", "default", "cn-hangzhou")
-		return tr != nil && attrOf(tr, "data-collector") == "info" && strings.Contains(pageText(tr), "137")
+		tr := testenv.TableRow(doc, "collectors", "default", "cn-hangzhou")
+		return tr != nil && testenv.Attr(tr, "data-collector") == "info" && strings.Contains(testenv.Text(tr), "137")
 	})
 
-	failing := pageRow(doc, "regions", "default", "xx-nowhere-1")
+	failing := testenv.TableRow(doc, "regions", "default", "xx-nowhere-1")
 	if failing == nil {
 		t.Fatalf("/status has no row for xx-nowhere-1:\n%s", page)
 	}
-	code, msg := byClass(failing, "code"), byClass(failing, "message")
+	code, msg := testenv.ByClass(failing, "code"), testenv.ByClass(failing, "message")
 	if code != "InvalidRegionId.NotFound" || msg != "The specified RegionId does not exist." {
-		t.Errorf("xx-nowhere-1's row names code %q and message %q:\n%s", code, msg, pageText(failing))
+		t.Errorf("xx-nowhere-1's row names code %q and message %q:\n%s", code, msg, testenv.Text(failing))
 	}
 	// Region, ecs_up, last sweep, duration, pages, calls, throttled: the
 	// throttled first page was retried.
-	if c := cellTexts(pageRow(doc, "regions", "default", "cn-hangzhou")); len(c) < 7 || c[1] != "1" || c[4] != "3" || c[5] != "4" || c[6] != "1" {
+	if c := testenv.Cells(testenv.TableRow(doc, "regions", "default", "cn-hangzhou")); len(c) < 7 || c[1] != "1" || c[4] != "3" || c[5] != "4" || c[6] != "1" {
 		t.Errorf("cn-hangzhou's row: %q, want ecs_up 1, 3 pages, 4 calls, 1 throttled", c)
 	}
-	if pageRow(doc, "regions", "default", "eu-central-1") == nil {
+	if testenv.TableRow(doc, "regions", "default", "eu-central-1") == nil {
 		t.Error("/status has no row for the /probe target eu-central-1")
 	}
 	_, landing := scrape(t, exp.URL+"/")
@@ -174,70 +174,4 @@ func screenshot(t *testing.T, url string) {
 		t.Errorf("the screenshot is %d bytes, or not a PNG: a blank page?", st.Size())
 	}
 	t.Logf("screenshot of %s: %s (%d bytes)", url, screenshotPath, st.Size())
-}
-
-// pageRow is the row of region in a table of class table for account
-// (the table's data-account, or the row's), or nil.
-func pageRow(doc *html.Node, table, account, region string) *html.Node {
-	for tb := range doc.Descendants() {
-		if tb.Type != html.ElementNode || tb.Data != "table" || attrOf(tb, "class") != table {
-			continue
-		}
-		for tr := range tb.Descendants() {
-			if tr.Type != html.ElementNode || tr.Data != "tr" || attrOf(tr, "data-region") != region {
-				continue
-			}
-			if acct := attrOf(tr, "data-account"); acct == account || acct == "" && attrOf(tb, "data-account") == account {
-				return tr
-			}
-		}
-	}
-	return nil
-}
-
-// cellTexts are the texts of tr's cells; nil for a nil tr.
-func cellTexts(tr *html.Node) []string {
-	if tr == nil {
-		return nil
-	}
-	var out []string
-	for d := range tr.Descendants() {
-		if d.Type == html.ElementNode && d.Data == "td" {
-			out = append(out, pageText(d))
-		}
-	}
-	return out
-}
-
-// byClass is the text of the first element under n of the given class.
-func byClass(n *html.Node, class string) string {
-	for d := range n.Descendants() {
-		if d.Type == html.ElementNode && attrOf(d, "class") == class {
-			return pageText(d)
-		}
-	}
-	return ""
-}
-
-func attrOf(n *html.Node, name string) string {
-	for _, a := range n.Attr {
-		if a.Key == name {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-// pageText is n's text with its runs of white space made single spaces.
-func pageText(n *html.Node) string {
-	var b strings.Builder
-	for d := range n.Descendants() {
-		switch {
-		case d.Type == html.TextNode:
-			b.WriteString(d.Data)
-		case d.Type == html.ElementNode && (d.Data == "br" || d.Data == "td"):
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
 }

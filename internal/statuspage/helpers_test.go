@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"golang.org/x/net/html"
 )
 
@@ -64,72 +65,14 @@ func serve(t *testing.T, h http.Handler, path string) (*httptest.ResponseRecorde
 	return rec, doc
 }
 
-// all returns the elements under n for which match holds, in document
-// order.
-func all(n *html.Node, match func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	for d := range n.Descendants() {
-		if d.Type == html.ElementNode && match(d) {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// tag matches elements by name.
-func tag(name string) func(*html.Node) bool {
-	return func(n *html.Node) bool { return n.Data == name }
-}
-
-// attr is n's attribute, "" when absent.
-func attr(n *html.Node, name string) string {
-	for _, a := range n.Attr {
-		if a.Key == name {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-// text is n's text, its runs of white space made single spaces.
-func text(n *html.Node) string {
-	var b strings.Builder
-	for d := range n.Descendants() {
-		switch {
-		case d.Type == html.TextNode:
-			b.WriteString(d.Data)
-		case d.Type == html.ElementNode && d.Data == "br":
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}
-
 // row is the row of region in the table of class table whose account is
 // account (on the row, or on the table); it fails the test if there is
 // none.
 func row(t *testing.T, doc *html.Node, table, account, region string) *html.Node {
 	t.Helper()
-	for _, tb := range all(doc, func(n *html.Node) bool { return n.Data == "table" && attr(n, "class") == table }) {
-		for _, tr := range all(tb, tag("tr")) {
-			acct := attr(tr, "data-account")
-			if acct == "" {
-				acct = attr(tb, "data-account")
-			}
-			if acct == account && attr(tr, "data-region") == region {
-				return tr
-			}
-		}
+	tr := testenv.TableRow(doc, table, account, region)
+	if tr == nil {
+		t.Fatalf("no row of %s/%s in a table of class %s", account, region, table)
 	}
-	t.Fatalf("no row of %s/%s in a table of class %s", account, region, table)
-	return nil
-}
-
-// cells are the texts of tr's cells.
-func cells(tr *html.Node) []string {
-	var out []string
-	for _, td := range all(tr, tag("td")) {
-		out = append(out, text(td))
-	}
-	return out
+	return tr
 }

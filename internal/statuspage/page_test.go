@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"golang.org/x/net/html"
 )
 
@@ -30,7 +31,7 @@ func TestTheStatusPageShowsEachRegionsSweepFleetAndLastError(t *testing.T) {
 		{"us-west-1", []string{"us-west-1", "–", "never running for 1s", "–", "–", "–", "–", "–", "none yet", "none"}},
 	} {
 		t.Run(tc.region, func(t *testing.T) {
-			if got := cells(row(t, doc, "regions", "default", tc.region)); !slices.Equal(got, tc.want) {
+			if got := testenv.Cells(row(t, doc, "regions", "default", tc.region)); !slices.Equal(got, tc.want) {
 				t.Errorf("cells\n got %q\nwant %q", got, tc.want)
 			}
 		})
@@ -40,12 +41,12 @@ func TestTheStatusPageShowsEachRegionsSweepFleetAndLastError(t *testing.T) {
 func TestTheFailingRegionsRowCarriesItsCodeAndMessageApart(t *testing.T) {
 	_, doc := serve(t, Status(testOptions()), "/status")
 	tr := row(t, doc, "regions", "default", "xx-nowhere-1")
-	if attr(tr, "class") != "failing" {
-		t.Errorf("the failing row's class is %q, want failing", attr(tr, "class"))
+	if testenv.Attr(tr, "class") != "failing" {
+		t.Errorf("the failing row's class is %q, want failing", testenv.Attr(tr, "class"))
 	}
-	code := all(tr, func(n *html.Node) bool { return attr(n, "class") == "code" })
-	msg := all(tr, func(n *html.Node) bool { return attr(n, "class") == "message" })
-	if len(code) != 1 || text(code[0]) != "InvalidRegionId.NotFound" || len(msg) != 1 || text(msg[0]) != "The specified RegionId does not exist." {
+	code := testenv.Elements(tr, func(n *html.Node) bool { return testenv.Attr(n, "class") == "code" })
+	msg := testenv.Elements(tr, func(n *html.Node) bool { return testenv.Attr(n, "class") == "message" })
+	if len(code) != 1 || testenv.Text(code[0]) != "InvalidRegionId.NotFound" || len(msg) != 1 || testenv.Text(msg[0]) != "The specified RegionId does not exist." {
 		t.Errorf("code %v, message %v", code, msg)
 	}
 }
@@ -54,12 +55,12 @@ func TestTheStatusPageShowsTheOptionalCollectorsAndTheRecentFailuresNewestFirst(
 	_, doc := serve(t, Status(testOptions()), "/status")
 	want := []string{"default on /metrics", "cn-hangzhou", "info", "2025-03-04 05:05:07 UTC 1m0s ago", "1.2s", "3", "4", "1", "120",
 		"Throttling.User Request was denied due to user flow control. 2025-03-04 05:00:07 UTC, 6m0s ago; the listings since succeeded"}
-	if got := cells(row(t, doc, "collectors", "default", "cn-hangzhou")); !slices.Equal(got, want) {
+	if got := testenv.Cells(row(t, doc, "collectors", "default", "cn-hangzhou")); !slices.Equal(got, want) {
 		t.Errorf("info row\n got %q\nwant %q", got, want)
 	}
 	var got []string
-	for _, tr := range all(doc, tag("tr")) {
-		if c := cells(tr); len(c) == 6 && strings.Contains(c[0], "UTC") {
+	for _, tr := range testenv.Elements(doc, testenv.Tag("tr")) {
+		if c := testenv.Cells(tr); len(c) == 6 && strings.Contains(c[0], "UTC") {
 			got = append(got, c[2]+" "+c[3]+" "+c[4])
 		}
 	}
@@ -77,17 +78,17 @@ func TestTheLandingPageSummarisesEachRegionAndLinksToItsStatus(t *testing.T) {
 	tr := row(t, doc, "regions", "default", "xx-nowhere-1")
 	want := []string{"xx-nowhere-1", "0", "2025-03-04 05:06:04 UTC 3s ago", "–", "none served",
 		"InvalidRegionId.NotFound The specified RegionId does not exist. 2025-03-04 05:06:04 UTC, 3s ago"}
-	if got := cells(tr); !slices.Equal(got, want) {
+	if got := testenv.Cells(tr); !slices.Equal(got, want) {
 		t.Errorf("cells\n got %q\nwant %q", got, want)
 	}
 	links := hrefs(doc)
-	for _, l := range []string{"/metrics", "/status", "/status#" + attr(tr, "id")} {
+	for _, l := range []string{"/metrics", "/status", "/status#" + testenv.Attr(tr, "id")} {
 		if !slices.Contains(links, l) {
 			t.Errorf("no link to %s among %q", l, links)
 		}
 	}
-	if !strings.Contains(text(doc), "Version 0.1.0 (revision abc)") {
-		t.Errorf("no version in %q", text(doc))
+	if !strings.Contains(testenv.Text(doc), "Version 0.1.0 (revision abc)") {
+		t.Errorf("no version in %q", testenv.Text(doc))
 	}
 }
 
@@ -98,7 +99,7 @@ func TestThePagesSayPlainlyWhenTheDataIsTheDemos(t *testing.T) {
 		o.Demo = demo
 		for path, h := range map[string]http.Handler{"/": Landing(o), "/status": Status(o)} {
 			_, doc := serve(t, h, path)
-			if got := strings.Contains(text(doc), banner); got != demo {
+			if got := strings.Contains(testenv.Text(doc), banner); got != demo {
 				t.Errorf("demo %v, %s: banner shown %v", demo, path, got)
 			}
 		}
@@ -140,17 +141,17 @@ func TestThePagesEscapeWhatTheyShowAndRunNoScript(t *testing.T) {
 	}
 	for path, h := range map[string]http.Handler{"/": Landing(o), "/status": Status(o)} {
 		rec, doc := serve(t, h, path)
-		if n := all(doc, tag("script")); len(n) != 0 {
+		if n := testenv.Elements(doc, testenv.Tag("script")); len(n) != 0 {
 			t.Errorf("%s: a script element reached the page:\n%s", path, rec.Body)
 		}
-		for _, n := range all(doc, func(*html.Node) bool { return true }) {
+		for _, n := range testenv.Elements(doc, func(*html.Node) bool { return true }) {
 			for _, a := range n.Attr {
 				if strings.HasPrefix(a.Key, "on") || strings.Contains(strings.ToLower(a.Val), "javascript:") {
 					t.Errorf("%s: <%s %s=%q>", path, n.Data, a.Key, a.Val)
 				}
 			}
 		}
-		if !strings.Contains(text(doc), evil) {
+		if !strings.Contains(testenv.Text(doc), evil) {
 			t.Errorf("%s: the value is not shown as text", path)
 		}
 		if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
@@ -171,8 +172,8 @@ func TestDurationsAndAgesReadAsPeopleWriteThem(t *testing.T) {
 // hrefs are the page's link targets.
 func hrefs(doc *html.Node) []string {
 	var out []string
-	for _, a := range all(doc, tag("a")) {
-		out = append(out, attr(a, "href"))
+	for _, a := range testenv.Elements(doc, testenv.Tag("a")) {
+		out = append(out, testenv.Attr(a, "href"))
 	}
 	return out
 }
