@@ -28,17 +28,27 @@ type fakeSource struct {
 func (f *fakeSource) InstanceStatuses(ctx context.Context, region string, zones []string) ([]aliyun.Instance, error) {
 	f.calls.Add(1)
 	f.zones.Store(region, zones)
-	if f.gate != nil {
-		select {
-		case <-f.gate:
-		case <-ctx.Done():
-			return nil, &aliyun.Error{Code: aliyun.CodeTimeout, Err: ctx.Err()}
-		}
+	if err := passGate(ctx, f.gate); err != nil {
+		return nil, err
 	}
 	if err := f.errs[region]; err != nil {
 		return nil, err
 	}
 	return f.fleets[region], nil
+}
+
+// passGate waits until gate (if any) opens, or fails as a timeout when ctx
+// ends first, as a fake's call held at its gate does.
+func passGate(ctx context.Context, gate chan struct{}) error {
+	if gate == nil {
+		return nil
+	}
+	select {
+	case <-gate:
+		return nil
+	case <-ctx.Done():
+		return &aliyun.Error{Code: aliyun.CodeTimeout, Err: ctx.Err()}
+	}
 }
 
 // smallFleetStateSet is the ecs_instance_status series of smallFleet's
@@ -171,12 +181,8 @@ type fakeEvents struct {
 
 func (f *fakeEvents) InstanceEvents(ctx context.Context, region string, statuses []string, since time.Time) ([]aliyun.InstanceEvent, error) {
 	f.calls.Add(1)
-	if f.gate != nil {
-		select {
-		case <-f.gate:
-		case <-ctx.Done():
-			return nil, &aliyun.Error{Code: aliyun.CodeTimeout, Err: ctx.Err()}
-		}
+	if err := passGate(ctx, f.gate); err != nil {
+		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -23,12 +23,8 @@ type fakeInfos struct {
 
 func (f *fakeInfos) InstanceInfos(ctx context.Context, region string, _ []string) ([]aliyun.InstanceInfo, error) {
 	f.calls.Add(1)
-	if f.gate != nil {
-		select {
-		case <-f.gate:
-		case <-ctx.Done():
-			return nil, &aliyun.Error{Code: aliyun.CodeTimeout, Err: ctx.Err()}
-		}
+	if err := passGate(ctx, f.gate); err != nil {
+		return nil, err
 	}
 	if f.fail.Load() {
 		return nil, &aliyun.Error{Code: "Throttling.User", Err: errors.New("throttled")}
