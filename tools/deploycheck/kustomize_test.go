@@ -37,34 +37,26 @@ func build(t *testing.T, dir string) *rendered {
 		t.Fatalf("kustomize build %s: %v", dir, err)
 	}
 	r := &rendered{namespaces: map[string]bool{}}
+	// Each kind decodes into its field; the field's nil pointer is allocated
+	// by the decoder.
+	targets := map[string]any{
+		"Deployment": &r.deployment, "Service": &r.service, "ServiceAccount": &r.serviceAccount,
+		"ServiceMonitor": &r.serviceMonitor, "PrometheusRule": &r.prometheusRule, "NetworkPolicy": &r.networkPolicy,
+	}
+	seen := map[string]bool{}
 	for _, res := range m.Resources() {
 		data, err := res.AsYAML()
 		if err != nil {
 			t.Fatal(err)
 		}
-		var obj any
-		switch res.GetKind() {
-		case "Deployment":
-			r.deployment = &appsv1.Deployment{}
-			obj = r.deployment
-		case "Service":
-			r.service = &corev1.Service{}
-			obj = r.service
-		case "ServiceAccount":
-			r.serviceAccount = &corev1.ServiceAccount{}
-			obj = r.serviceAccount
-		case "ServiceMonitor":
-			r.serviceMonitor = &monitoringv1.ServiceMonitor{}
-			obj = r.serviceMonitor
-		case "PrometheusRule":
-			r.prometheusRule = &monitoringv1.PrometheusRule{}
-			obj = r.prometheusRule
-		case "NetworkPolicy":
-			r.networkPolicy = &networkingv1.NetworkPolicy{}
-			obj = r.networkPolicy
-		default:
+		obj, ok := targets[res.GetKind()]
+		if !ok {
 			t.Fatalf("%s builds an unexpected %s", dir, res.GetKind())
 		}
+		if seen[res.GetKind()] {
+			t.Fatalf("%s builds more than one %s", dir, res.GetKind())
+		}
+		seen[res.GetKind()] = true
 		if err := strictyaml.Unmarshal(data, obj); err != nil {
 			t.Fatalf("%s: %s does not decode strictly: %v", dir, res.GetKind(), err)
 		}
