@@ -11,11 +11,10 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 )
 
 // everyCollector is an Exporter of awkwardFleet with every optional
@@ -100,12 +99,7 @@ func writtenResult(t *testing.T, e *Exporter, res *Result) map[string]*dto.Metri
 	if err := e.WriteInstanceFamilies(bufio.NewWriter(&b), res); err != nil {
 		t.Fatal(err)
 	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := p.TextToMetricFamilies(&b)
-	if err != nil {
-		t.Fatalf("%v in:\n%s", err, b.String())
-	}
-	return mfs
+	return testenv.Parse(t, b.Bytes())
 }
 
 // gathered is what c collects, by family name.

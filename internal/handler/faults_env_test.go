@@ -1,7 +1,6 @@
 package handler_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -24,8 +23,6 @@ import (
 	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 )
 
 // faultEnv is one case's exporter: the simulator (behind the case's front,
@@ -160,9 +157,7 @@ func (env *faultEnv) scrape(t *testing.T, timeoutHeader string) *faultRun {
 	}
 	run := &faultRun{status: resp.StatusCode, body: body, logs: env.logs.String()}
 	if resp.StatusCode == http.StatusOK {
-		tp := expfmt.NewTextParser(model.UTF8Validation)
-		run.families, err = tp.TextToMetricFamilies(bytes.NewReader(body))
-		if err != nil {
+		if run.families, err = testenv.ParseText(body); err != nil {
 			t.Fatalf("parsing /metrics: %v", err)
 		}
 	}

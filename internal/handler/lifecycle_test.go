@@ -10,8 +10,7 @@ import (
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // lifecycleSource answers health, events and info for every region with
@@ -83,8 +82,7 @@ func TestProbeScopesTheLifecycleFamiliesToItsTarget(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: HTTP %d", tc.target, resp.StatusCode)
 		}
-		p := expfmt.NewTextParser(model.UTF8Validation)
-		if _, err := p.TextToMetricFamilies(strings.NewReader(body)); err != nil {
+		if _, err := testenv.ParseText([]byte(body)); err != nil {
 			t.Errorf("%s: %v", tc.target, err)
 		}
 		for series, want := range tc.want {

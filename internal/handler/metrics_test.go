@@ -14,10 +14,10 @@ import (
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	"go.uber.org/goleak"
 )
 
@@ -97,11 +97,7 @@ func TestMetricsServesWhatTheScrapeCollectorCollects(t *testing.T) {
 	e := collector.New(smallFleet(), collector.Options{Regions: regions, CacheTTL: time.Hour})
 	defer e.Close()
 	_, body := get(t, handler.Metrics(e, handler.Options{Timeout: 10e9, Gatherer: longLived(e)}), "/metrics")
-	tp := expfmt.NewTextParser(model.UTF8Validation)
-	got, err := tp.TextToMetricFamilies(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := testenv.Parse(t, []byte(body))
 	reg := prometheus.NewPedanticRegistry()
 	reg.MustRegister(e.ScrapeCollector(context.Background()), e)
 	want, err := reg.Gather()
