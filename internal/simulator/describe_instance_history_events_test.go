@@ -115,8 +115,7 @@ func TestDescribeInstanceHistoryEventsPagesWithNextToken(t *testing.T) {
 
 func TestDescribeInstanceHistoryEventsSeesEventsPutAtRunTime(t *testing.T) {
 	const region = "cn-hangzhou"
-	s, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: nil}})
-	c := newClient(t, endpoint, clientOpts{})
+	s, c := regionClient(t, region, nil)
 	req := &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String(region)}
 	s.PutEvent(region, Event{ID: "e-1", InstanceID: "i-1", Type: EventSystemFailureReboot, Status: EventExecuting})
 	body, err := historyEvents(c, req)
@@ -165,8 +164,7 @@ func TestDescribeInstanceHistoryEventsRejectsBadParameters(t *testing.T) {
 		{"MaxResults 0 is InvalidParameter", &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String(region), MaxResults: tea.Int64(0)}, "InvalidParameter", 400},
 		{"a NextToken the simulator did not make is InvalidParameter", &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String(region), NextToken: tea.String("abc")}, "InvalidParameter", 400},
 	}
-	_, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: nil}})
-	c := newClient(t, endpoint, clientOpts{})
+	_, c := regionClient(t, region, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := historyEvents(c, tt.req)

@@ -10,8 +10,7 @@ import (
 func TestDescribeInstanceStatusPagesThroughTheWholeListing(t *testing.T) {
 	const region = "cn-hangzhou"
 	fleet := GenerateFleet(region, 137, 7)
-	s, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: fleet}})
-	c := newClient(t, endpoint, clientOpts{})
+	s, c := regionClient(t, region, fleet)
 
 	wantIDs := fleetIDs(fleet)
 	sort.Strings(wantIDs)
@@ -110,8 +109,7 @@ func TestZoneIdFiltersThePagesAndTheTotal(t *testing.T) {
 func TestInstanceIdSelectsThoseInstances(t *testing.T) {
 	const region = "cn-hangzhou"
 	fleet := GenerateFleet(region, 30, 1)
-	_, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: fleet}})
-	c := newClient(t, endpoint, clientOpts{})
+	_, c := regionClient(t, region, fleet)
 	body := mustDescribe(t, c, statusQuery{region: region, ids: []string{fleet[7].ID, "i-nope", fleet[3].ID}})
 	if got, want := pageIDs(body), []string{fleet[7].ID, fleet[3].ID}; !reflect.DeepEqual(got, want) || *body.TotalCount != 2 {
 		t.Errorf("got %v (TotalCount %d), want %v (2)", got, *body.TotalCount, want)

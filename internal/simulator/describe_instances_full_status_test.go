@@ -79,8 +79,7 @@ func TestDescribeInstancesFullStatusPagesHealthAndPendingEvents(t *testing.T) {
 func TestDescribeInstancesFullStatusSeesHealthAndEventsChangedAtRunTime(t *testing.T) {
 	const region = "cn-hangzhou"
 	fleet := GenerateFleet(region, 3, 4)
-	s, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: fleet}})
-	c := newClient(t, endpoint, clientOpts{})
+	s, c := regionClient(t, region, fleet)
 	if !s.SetHealth(region, fleet[2].ID, HealthWarning) || s.SetHealth(region, "i-gone", HealthWarning) {
 		t.Fatal("SetHealth found the wrong instances")
 	}
@@ -123,8 +122,7 @@ func TestDescribeInstancesFullStatusRejectsBadParameters(t *testing.T) {
 		{"PageSize 101 is InvalidParameter", &ecs.DescribeInstancesFullStatusRequest{RegionId: tea.String(region), PageSize: tea.Int32(101)}, "InvalidParameter", 400},
 		{"PageNumber 0 is InvalidParameter", &ecs.DescribeInstancesFullStatusRequest{RegionId: tea.String(region), PageNumber: tea.Int32(0)}, "InvalidParameter", 400},
 	}
-	_, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: GenerateFleet(region, 5, 1)}})
-	c := newClient(t, endpoint, clientOpts{})
+	_, c := regionClient(t, region, GenerateFleet(region, 5, 1))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := fullStatus(c, tt.req)

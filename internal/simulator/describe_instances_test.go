@@ -42,8 +42,7 @@ func listInstances(c *ecs.Client, q instancesQuery) (*ecs.DescribeInstancesRespo
 func TestDescribeInstancesPagesWithNextToken(t *testing.T) {
 	const region = "cn-hangzhou"
 	fleet := GenerateFleet(region, 25, 5)
-	s, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: fleet}})
-	c := newClient(t, endpoint, clientOpts{})
+	s, c := regionClient(t, region, fleet)
 	want := s.Instances(region)
 
 	var got []Instance
@@ -134,8 +133,7 @@ func TestDescribeInstancesRejectsBadParameters(t *testing.T) {
 		{"a NextToken the simulator did not make is InvalidParameter", instancesQuery{region: region, token: "abc"}, "InvalidParameter", 400},
 		{"a negative NextToken is InvalidParameter", instancesQuery{region: region, token: nextTokenPrefix + "-1"}, "InvalidParameter", 400},
 	}
-	_, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: GenerateFleet(region, 5, 1)}})
-	c := newClient(t, endpoint, clientOpts{})
+	_, c := regionClient(t, region, GenerateFleet(region, 5, 1))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := listInstances(c, tt.q)

@@ -241,8 +241,7 @@ func TestWhichCallsAFaultAffects(t *testing.T) {
 
 func TestClearFaultsRestoresNormalService(t *testing.T) {
 	const region = "cn-hangzhou"
-	s, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: nil}})
-	c := newClient(t, endpoint, clientOpts{})
+	s, c := regionClient(t, region, nil)
 	s.InjectFault("", Fault{Code: "InternalError"})
 	s.InjectFault(region, Fault{Reset: true})
 	_, err := describe(context.Background(), c, statusQuery{region: region})

@@ -64,8 +64,7 @@ func TestFleetChangesShowInTheListing(t *testing.T) {
 func TestSetStatusShowsInTheNextPage(t *testing.T) {
 	const region = "cn-hangzhou"
 	fleet := []Instance{{ID: "i-1", Zone: "cn-hangzhou-a", Status: StatusRunning}}
-	s, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: fleet}})
-	c := newClient(t, endpoint, clientOpts{})
+	s, c := regionClient(t, region, fleet)
 	if !s.SetStatus(region, "i-1", StatusStopping) {
 		t.Fatal("SetStatus of a known instance reported false")
 	}

@@ -47,6 +47,14 @@ func (p plainHTTP) Call(req *http.Request, _ *http.Transport) (*http.Response, e
 	return p.c.Do(req)
 }
 
+// regionClient starts a simulator of fleet in region, open to testKey, and
+// returns it with an SDK client for it.
+func regionClient(t *testing.T, region string, fleet []Instance) (*Server, *ecs.Client) {
+	t.Helper()
+	s, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: fleet}})
+	return s, newClient(t, endpoint, clientOpts{})
+}
+
 // newClient builds the real SDK client against the simulator at endpoint.
 func newClient(t *testing.T, endpoint string, o clientOpts) *ecs.Client {
 	t.Helper()

@@ -108,8 +108,7 @@ func TestTheSDKsSignaturesAreVerified(t *testing.T) {
 
 func TestTheSDKSeesAFreshRequestIDOnEveryCall(t *testing.T) {
 	const region = "cn-hangzhou"
-	_, endpoint := startServer(t, Config{Regions: map[string][]Instance{region: nil}})
-	c := newClient(t, endpoint, clientOpts{})
+	_, c := regionClient(t, region, nil)
 	seen := map[string]bool{}
 	for range 3 {
 		id := *mustDescribe(t, c, statusQuery{region: region}).RequestId
