@@ -12,28 +12,26 @@ import (
 // the cached collectors now list from the Exporter's creation, and the
 // first scrape waits (within its deadline) for a listing still in flight.
 
-// gatedCollectors returns info and event sources whose calls wait for the
-// returned gate.
-func gatedCollectors(now time.Time) (*fakeInfos, *fakeEvents, chan struct{}) {
+// gatedExporter is an Exporter of smallFleet's cn-hangzhou with info and
+// event listings, refreshed hourly, whose calls wait for the returned gate.
+func gatedExporter() (*Exporter, *fakeInfos, *fakeEvents, chan struct{}) {
 	gate := make(chan struct{})
-	infos, events := subscriptionInfos(), eventFleet(now)
+	infos, events := subscriptionInfos(), eventFleet(time.Now())
 	infos.gate, events.gate = gate, gate
-	return infos, events, gate
+	e := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"},
+		Info: InfoOptions{Source: infos, Refresh: time.Hour}, Events: EventOptions{Source: events, Refresh: time.Hour}})
+	return e, infos, events, gate
 }
 
 func TestCachedCollectorsStartListingWhenTheExporterIsCreated(t *testing.T) {
-	infos, events, gate := gatedCollectors(time.Now())
+	e, infos, events, gate := gatedExporter()
 	defer close(gate)
-	e := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"},
-		Info: InfoOptions{Source: infos, Refresh: time.Hour}, Events: EventOptions{Source: events, Refresh: time.Hour}})
 	defer e.Close()
 	waitFor(t, "both listings to start before any scrape", func() bool { return infos.calls.Load() == 1 && events.calls.Load() == 1 })
 }
 
 func TestFirstScrapeWaitsForTheFirstListingsInFlight(t *testing.T) {
-	infos, events, gate := gatedCollectors(time.Now())
-	e := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"},
-		Info: InfoOptions{Source: infos, Refresh: time.Hour}, Events: EventOptions{Source: events, Refresh: time.Hour}})
+	e, infos, _, gate := gatedExporter()
 	defer e.Close()
 	scrape := sweepIn(e, time.Minute)
 	waitFor(t, "the scrape to wait for the listings", func() bool { return e.cache.waiters.Load() == 1 && infos.calls.Load() == 1 })
@@ -50,10 +48,8 @@ func TestFirstScrapeWaitsForTheFirstListingsInFlight(t *testing.T) {
 }
 
 func TestFirstScrapeWaitsNoLongerThanItsDeadline(t *testing.T) {
-	infos, events, gate := gatedCollectors(time.Now())
+	e, _, _, gate := gatedExporter()
 	defer close(gate)
-	e := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"},
-		Info: InfoOptions{Source: infos, Refresh: time.Hour}, Events: EventOptions{Source: events, Refresh: time.Hour}})
 	defer e.Close()
 	r := sweepFor(e, 100*time.Millisecond).Regions[0]
 	if r.Err != nil || len(r.Instances) != 2 {
