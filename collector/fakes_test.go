@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/goleak"
 )
@@ -18,11 +19,10 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // fakeSource serves fixed fleets and errors per region and counts sweeps.
 type fakeSource struct {
-	fleets map[string][]aliyun.Instance
-	errs   map[string]error
-	zones  sync.Map // region -> zones it was asked for
-	calls  atomic.Int64
-	gate   chan struct{} // when not nil, every call waits for it to close
+	testenv.Fleets
+	zones sync.Map // region -> zones it was asked for
+	calls atomic.Int64
+	gate  chan struct{} // when not nil, every call waits for it to close
 }
 
 func (f *fakeSource) InstanceStatuses(ctx context.Context, region string, zones []string) ([]aliyun.Instance, error) {
@@ -31,10 +31,7 @@ func (f *fakeSource) InstanceStatuses(ctx context.Context, region string, zones 
 	if err := passGate(ctx, f.gate); err != nil {
 		return nil, err
 	}
-	if err := f.errs[region]; err != nil {
-		return nil, err
-	}
-	return f.fleets[region], nil
+	return f.Fleets.InstanceStatuses(ctx, region, zones)
 }
 
 // passGate waits until gate (if any) opens, or fails as a timeout when ctx
@@ -75,8 +72,8 @@ ecs_instance_status{instance_id="i-c",region="us-west-1",status="Stopping"} 0
 var statusOnly = []string{"ecs_instance_status", "ecs_up", "ecs_scrape_errors_total"}
 
 func smallFleet() *fakeSource {
-	return &fakeSource{
-		fleets: map[string][]aliyun.Instance{
+	return &fakeSource{Fleets: testenv.Fleets{
+		Instances: map[string][]aliyun.Instance{
 			"cn-hangzhou": {
 				{ID: "i-a", Status: "Running"},
 				{ID: "i-b", Status: "Stopped"},
@@ -84,10 +81,10 @@ func smallFleet() *fakeSource {
 			"eu-central-1": {},
 			"us-west-1":    {{ID: "i-c", Status: "Hibernated"}},
 		},
-		errs: map[string]error{
+		Errs: map[string]error{
 			"cn-shanghai": &aliyun.Error{Code: "InvalidRegionId.NotFound", HTTPStatus: 404, Err: errors.New("The specified RegionId does not exist.")},
 		},
-	}
+	}}
 }
 
 // scrapeRegistry builds what one scrape exposes, as the /metrics handler

@@ -23,26 +23,14 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// fakeSource serves fixed fleets and errors per region.
-type fakeSource struct {
-	fleets map[string][]aliyun.Instance
-	errs   map[string]error
-}
-
-func (f *fakeSource) InstanceStatuses(_ context.Context, region string, _ []string) ([]aliyun.Instance, error) {
-	if err := f.errs[region]; err != nil {
-		return nil, err
-	}
-	return f.fleets[region], nil
-}
-
-func smallFleet() *fakeSource {
-	return &fakeSource{
-		fleets: map[string][]aliyun.Instance{
+// smallFleet has a failing region and an ID that needs escaping.
+func smallFleet() *testenv.Fleets {
+	return &testenv.Fleets{
+		Instances: map[string][]aliyun.Instance{
 			"cn-hangzhou":  {{ID: "i-a", Status: "Running"}, {ID: "i-b", Status: "Stopped"}},
 			"eu-central-1": {{ID: "i-\"odd\"", Status: "Hibernated"}},
 		},
-		errs: map[string]error{
+		Errs: map[string]error{
 			"cn-shanghai": &aliyun.Error{Code: "InvalidRegionId.NotFound", HTTPStatus: 404, Err: errors.New("The specified RegionId does not exist.")},
 		},
 	}
