@@ -116,7 +116,7 @@ staticcheck:
 test: deps check staticcheck fuzz vulncheck
 	@home=$$(mktemp -d); \
 		env $(TEST_ENV) HOME=$$home $(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/e2e$$') && \
-		env $(TEST_ENV) HOME=$$home $(GO) test -race -count=1 -v ./e2e/ && \
+		env $(TEST_ENV) HOME=$$home $(GO) test -race -count=1 -timeout 20m -v ./e2e/ && \
 		(cd tools && env $(TEST_ENV) HOME=$$home $(GO) test -count=1 -v ./...); rc=$$?; \
 		rm -rf $$home; exit $$rc
 
