@@ -244,7 +244,7 @@ func TestLifecycleIsExactAgainstTheIndependentStandIn(t *testing.T) {
 	for _, r := range f.status {
 		n += len(r)
 	}
-	t.Logf("against the Python stand-in: %d instances' status and health (%d in %s refused), %d active and %d finished events (1 outside the lookback left out), %d expiries, %d locks exact",
+	t.Logf("against the Python stand-in: %d instances' status and health (%d in %s refused), %d active and %d finished events (1 outside the lookback left out), %d expiries, %d locks checked",
 		n, len(f.status[lifeRefused]), lifeRefused, len(f.active), len(f.done), len(f.expiry), len(f.locks))
 
 	// A health change shows on the next scrape once the stand-in serves it.
