@@ -35,7 +35,7 @@ CONTAINER_TOOL ?= $(shell if docker info >/dev/null 2>&1; then echo docker; \
                     elif command -v podman >/dev/null 2>&1; then echo podman; \
                     elif command -v buildah >/dev/null 2>&1; then echo buildah; fi)
 
-.PHONY: all build test deps check demo clean image generate lint-dashboard fuzz vulncheck vulndb bench
+.PHONY: all build test deps check demo clean image generate lint-dashboard fuzz vulncheck bench
 
 all: build
 
@@ -97,30 +97,29 @@ fuzz:
 
 # vulncheck runs govulncheck at symbol level against the Go vulnerability
 # database as published in the golang.org/x/vulndb module (vuln.go.dev is not
-# reachable from here; the module proxy is), indexed once into VULNDB_DIR by
-# vulndb's own cmd/indexdb. Newer data: a newer VULNDB_VERSION (the
-# vulndb module's latest pseudo-version). It fails on any finding that
-# $(VULN_EXCEPTIONS) does not explain.
+# reachable from here; the module proxy is). govulncheck reads the module's
+# data/osv, a plain directory of OSV entries, as it is: -db file:// of a
+# directory without index/modules.json makes it build the index in memory
+# (golang.org/x/vuln internal/client, newHybridSource), so there is no
+# indexing step and nothing to cache beyond the module itself (25 MB zip,
+# 67 MB unpacked). Newer data: a newer VULNDB_VERSION (the vulndb module's
+# latest pseudo-version). It fails on any finding that $(VULN_EXCEPTIONS)
+# does not explain, and if govulncheck cannot run (a govulncheck without
+# that directory reading would stop here, not pass).
 GOVULNCHECK_VERSION ?= v1.9.0
 VULNDB_VERSION      ?= v0.0.0-20261105234957-e22db6528018
 VULN_EXCEPTIONS     ?= vulncheck-exceptions.txt
-VULNDB_DIR          ?= $(dir $(shell $(GO) env GOCACHE))aliyun_ecs_exporter-vulndb/$(VULNDB_VERSION)
+GOVULNCHECK         := $(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
 
-vulndb:
-	@if [ ! -f $(VULNDB_DIR)/index/db.json ]; then \
-		echo ">> indexing golang.org/x/vulndb@$(VULNDB_VERSION) into $(VULNDB_DIR)"; \
-		tmp=$$(mktemp -d); \
-		src=$$(cd $$tmp && $(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
-		rm -rf $$tmp; \
-		[ -d "$$src/data/osv" ] || { echo "no data/osv in golang.org/x/vulndb@$(VULNDB_VERSION)"; exit 1; }; \
-		mkdir -p $(VULNDB_DIR) && $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns $$src/data/osv -out $(VULNDB_DIR) \
-			|| { rm -rf $(VULNDB_DIR); exit 1; }; \
-	fi
-
-vulncheck: vulndb
-	@echo ">> govulncheck $(GOVULNCHECK_VERSION), database golang.org/x/vulndb@$(VULNDB_VERSION)"; \
+vulncheck:
+	@tmp=$$(mktemp -d); \
+	src=$$(cd $$tmp && $(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+	rm -rf $$tmp; db=$$src/data/osv; \
+	entries=$$(ls $$db 2>/dev/null | grep -c '\.json$$'); \
+	[ "$$entries" -gt 0 ] || { echo "no OSV entries in data/osv of golang.org/x/vulndb@$(VULNDB_VERSION)"; exit 1; }; \
+	echo ">> govulncheck $(GOVULNCHECK_VERSION), database golang.org/x/vulndb@$(VULNDB_VERSION) ($$entries entries)"; \
 	out=$$(mktemp); \
-	$(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) -db file://$(VULNDB_DIR) ./... >$$out 2>&1; \
+	$(GOVULNCHECK) -db file://$$db ./... >$$out 2>&1; \
 	if ! grep -Eq '^(Your code is affected by|No vulnerabilities found)' $$out; then \
 		cat $$out; rm -f $$out; echo "govulncheck could not run"; exit 1; fi; \
 	found=$$(sed -n 's/^Vulnerability #[0-9]*: \(GO-[0-9-]*\).*/\1/p' $$out | sort -u); rm -f $$out; \
@@ -131,7 +130,7 @@ vulncheck: vulndb
 		echo "$$found" | grep -qx "$$id" || echo "   $$id is no longer found: delete it from $(VULN_EXCEPTIONS)"; \
 	done; \
 	n=$$(echo "$$found" | grep -c GO-); \
-	if [ -n "$$bad" ]; then echo "govulncheck: unexplained findings:$$bad (run: $(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) -db file://$(VULNDB_DIR) ./...)"; exit 1; fi; \
+	if [ -n "$$bad" ]; then echo "govulncheck: unexplained findings:$$bad (run: $(GOVULNCHECK) -db file://$$db ./...)"; exit 1; fi; \
 	echo "govulncheck: $$n called vulnerabilities, all explained in $(VULN_EXCEPTIONS)"
 
 # generate writes the PrometheusRule from deploy/prometheus's rule files; a
