@@ -176,8 +176,11 @@ bench: build
 	env $(TEST_ENV) $(GO) test -run='^$$' -bench='DecodeStatusPage50|WriteStatusPer1000|CollectPer1000' -benchmem ./aliyun ./collector
 	env $(TEST_ENV) $(GO) run ./bench -exporter ./$(BINARY)
 
-demo:
-	$(GO) run . --demo --web.listen-address=127.0.0.1:9877
+# demo builds the binary and execs it, so that the exporter is make's own
+# child: Ctrl-C stops it, and so does killing make's PID (make passes
+# SIGTERM on). `go run` leaves its child running when its own PID is killed.
+demo: build
+	exec ./$(BINARY) --demo --web.listen-address=127.0.0.1:9877
 
 clean:
 	rm -f $(BINARY)
