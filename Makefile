@@ -2,6 +2,7 @@
 #
 #   make            build ./aliyun_ecs_exporter
 #   make test       install what the tests need, then run every check and test
+#   make soak       the 600-scrape e2e soak of shared sweeps (about 3 minutes; CI runs it after make test)
 #   make demo       run the exporter on a simulated fleet (no cloud account)
 #   make bench      the benchmark harness and go test -bench figures (README, Performance)
 #   make release    dist/: reproducible tarballs for linux/amd64 and linux/arm64, sha256sums.txt
@@ -59,7 +60,7 @@ CONTAINER_TOOL ?= $(shell if docker info >/dev/null 2>&1; then echo docker; \
                     elif command -v podman >/dev/null 2>&1; then echo podman; \
                     elif command -v buildah >/dev/null 2>&1; then echo buildah; fi)
 
-.PHONY: all build test deps check staticcheck demo clean image generate lint-dashboard fuzz vulncheck vulndb bench \
+.PHONY: all build test soak deps check staticcheck demo clean image generate dashboard-linter lint-dashboard fuzz vulncheck bench \
         crossbuild release
 
 all: build
@@ -113,11 +114,19 @@ staticcheck:
 # (strict decoding, kustomize builds, dashboard-linter --strict). The last two
 # run verbosely so that their figures (stop-to-webhook delay, panels and
 # queries checked, the container's uid) show in the log.
-test: deps check staticcheck fuzz vulncheck
+test: deps check staticcheck fuzz vulncheck dashboard-linter
 	@home=$$(mktemp -d); \
 		env $(TEST_ENV) HOME=$$home $(GO) test -race -count=1 $$($(GO) list ./... | grep -v '/e2e$$') && \
-		env $(TEST_ENV) HOME=$$home $(GO) test -race -count=1 -v ./e2e/ && \
-		(cd tools && env $(TEST_ENV) HOME=$$home $(GO) test -count=1 -v ./...); rc=$$?; \
+		env $(TEST_ENV) HOME=$$home $(GO) test -race -count=1 -timeout 20m -v ./e2e/ && \
+		(cd tools && env $(TEST_ENV) HOME=$$home DASHBOARD_LINTER=$(DASHBOARD_LINTER) $(GO) test -count=1 -v ./...); rc=$$?; \
+		rm -rf $$home; exit $$rc
+
+# soak runs the e2e soak of issue 10: 600 scrapes with mixed deadlines against
+# the Python stand-in's churn, 503s and a slow region (about 3 minutes); CI
+# runs it after make test.
+soak: deps
+	@home=$$(mktemp -d); \
+		env $(TEST_ENV) HOME=$$home ECS_SOAK=1 $(GO) test -race -count=1 -timeout 10m -v -run 'TestSoak' ./e2e/; rc=$$?; \
 		rm -rf $$home; exit $$rc
 
 # fuzz runs each fuzz target (package:Name) for FUZZTIME; `make test` runs
@@ -140,30 +149,29 @@ fuzz:
 
 # vulncheck runs govulncheck at symbol level against the Go vulnerability
 # database as published in the golang.org/x/vulndb module (vuln.go.dev is not
-# reachable from here; the module proxy is), indexed once into VULNDB_DIR by
-# vulndb's own cmd/indexdb. Newer data: a newer VULNDB_VERSION (the
-# vulndb module's latest pseudo-version). It fails on any finding that
-# $(VULN_EXCEPTIONS) does not explain.
+# reachable from here; the module proxy is). govulncheck reads the module's
+# data/osv, a plain directory of OSV entries, as it is: -db file:// of a
+# directory without index/modules.json makes it build the index in memory
+# (golang.org/x/vuln internal/client, newHybridSource), so there is no
+# indexing step and nothing to cache beyond the module itself (25 MB zip,
+# 67 MB unpacked). Newer data: a newer VULNDB_VERSION (the vulndb module's
+# latest pseudo-version). It fails on any finding that $(VULN_EXCEPTIONS)
+# does not explain, and if govulncheck cannot run (a govulncheck without
+# that directory reading would stop here, not pass).
 GOVULNCHECK_VERSION ?= v1.9.0
 VULNDB_VERSION      ?= v0.0.0-20261105234957-e22db6528018
 VULN_EXCEPTIONS     ?= vulncheck-exceptions.txt
-VULNDB_DIR          ?= $(dir $(shell $(GO) env GOCACHE))aliyun_ecs_exporter-vulndb/$(VULNDB_VERSION)
+GOVULNCHECK         := $(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
 
-vulndb:
-	@if [ ! -f $(VULNDB_DIR)/index/db.json ]; then \
-		echo ">> indexing golang.org/x/vulndb@$(VULNDB_VERSION) into $(VULNDB_DIR)"; \
-		tmp=$$(mktemp -d); \
-		src=$$(cd $$tmp && $(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
-		rm -rf $$tmp; \
-		[ -d "$$src/data/osv" ] || { echo "no data/osv in golang.org/x/vulndb@$(VULNDB_VERSION)"; exit 1; }; \
-		mkdir -p $(VULNDB_DIR) && $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns $$src/data/osv -out $(VULNDB_DIR) \
-			|| { rm -rf $(VULNDB_DIR); exit 1; }; \
-	fi
-
-vulncheck: vulndb
-	@echo ">> govulncheck $(GOVULNCHECK_VERSION), database golang.org/x/vulndb@$(VULNDB_VERSION)"; \
+vulncheck:
+	@tmp=$$(mktemp -d); \
+	src=$$(cd $$tmp && $(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+	rm -rf $$tmp; db=$$src/data/osv; \
+	entries=$$(ls $$db 2>/dev/null | grep -c '\.json$$'); \
+	[ "$$entries" -gt 0 ] || { echo "no OSV entries in data/osv of golang.org/x/vulndb@$(VULNDB_VERSION)"; exit 1; }; \
+	echo ">> govulncheck $(GOVULNCHECK_VERSION), database golang.org/x/vulndb@$(VULNDB_VERSION) ($$entries entries)"; \
 	out=$$(mktemp); \
-	$(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) -db file://$(VULNDB_DIR) ./... >$$out 2>&1; \
+	$(GOVULNCHECK) -db file://$$db ./... >$$out 2>&1; \
 	if ! grep -Eq '^(Your code is affected by|No vulnerabilities found)' $$out; then \
 		cat $$out; rm -f $$out; echo "govulncheck could not run"; exit 1; fi; \
 	found=$$(sed -n 's/^Vulnerability #[0-9]*: \(GO-[0-9-]*\).*/\1/p' $$out | sort -u); rm -f $$out; \
@@ -174,7 +182,7 @@ vulncheck: vulndb
 		echo "$$found" | grep -qx "$$id" || echo "   $$id is no longer found: delete it from $(VULN_EXCEPTIONS)"; \
 	done; \
 	n=$$(echo "$$found" | grep -c GO-); \
-	if [ -n "$$bad" ]; then echo "govulncheck: unexplained findings:$$bad (run: $(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) -db file://$(VULNDB_DIR) ./...)"; exit 1; fi; \
+	if [ -n "$$bad" ]; then echo "govulncheck: unexplained findings:$$bad (run: $(GOVULNCHECK) -db file://$$db ./...)"; exit 1; fi; \
 	echo "govulncheck: $$n called vulnerabilities, all explained in $(VULN_EXCEPTIONS)"
 
 # generate writes the PrometheusRule from deploy/prometheus's rule files; a
@@ -182,9 +190,28 @@ vulncheck: vulndb
 generate:
 	cd tools && $(GO) run ./cmd/genprometheusrule ..
 
+# dashboard-linter builds the grafana/dashboard-linter pinned in
+# tools/dashboard-linter/go.mod once per version into DASHBOARD_LINTER, a
+# cache directory next to GOCACHE; tools/dashboardcheck runs that binary.
+# It builds with a module cache and a build cache of its own, deleted
+# after: its dependencies (Loki, Google Cloud Storage and google.golang.org/api,
+# about 0.9 GB unpacked) never stay in the Go caches.
+DASHBOARD_LINTER_VERSION := $(shell sed -n 's,^[[:space:]]*github.com/grafana/dashboard-linter \(v[^ ]*\).*,\1,p' tools/dashboard-linter/go.mod)
+DASHBOARD_LINTER         ?= $(dir $(shell $(GO) env GOCACHE))aliyun_ecs_exporter-tools/dashboard-linter-$(DASHBOARD_LINTER_VERSION)
+
+dashboard-linter:
+	@if [ ! -x $(DASHBOARD_LINTER) ]; then \
+		echo ">> building dashboard-linter $(DASHBOARD_LINTER_VERSION) into $(DASHBOARD_LINTER)"; \
+		tmp=$$(mktemp -d); mkdir -p $(dir $(DASHBOARD_LINTER)); \
+		(cd tools/dashboard-linter && env GOMODCACHE=$$tmp/mod GOCACHE=$$tmp/build \
+			$(GO) build -modcacherw -trimpath -o $(DASHBOARD_LINTER).tmp github.com/grafana/dashboard-linter) && \
+			mv $(DASHBOARD_LINTER).tmp $(DASHBOARD_LINTER); rc=$$?; \
+		rm -rf $$tmp $(DASHBOARD_LINTER).tmp; exit $$rc; \
+	fi
+
 # lint-dashboard runs the pinned dashboard-linter (also run by make test).
-lint-dashboard:
-	cd tools/dashboard-linter && $(GO) tool dashboard-linter lint --strict ../../dashboards/aliyun-ecs.json
+lint-dashboard: dashboard-linter
+	$(DASHBOARD_LINTER) lint --strict dashboards/aliyun-ecs.json
 
 # crossbuild writes .build/OS-ARCH/aliyun_ecs_exporter for each of PLATFORMS,
 # static and reproducible (see RELEASE_LDFLAGS); release and image use them.
@@ -245,8 +272,11 @@ bench: build
 	env $(TEST_ENV) $(GO) test -run='^$$' -bench='DecodeStatusPage50|WriteStatusPer1000|CollectPer1000' -benchmem ./aliyun ./collector
 	env $(TEST_ENV) $(GO) run ./bench -exporter ./$(BINARY)
 
-demo:
-	$(GO) run . --demo --web.listen-address=127.0.0.1:9877
+# demo builds the binary and execs it, so that the exporter is make's own
+# child: Ctrl-C stops it, and so does killing make's PID (make passes
+# SIGTERM on). `go run` leaves its child running when its own PID is killed.
+demo: build
+	exec ./$(BINARY) --demo --web.listen-address=127.0.0.1:9877
 
 clean:
 	rm -rf $(BINARY) .build $(DIST)

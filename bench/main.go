@@ -6,7 +6,7 @@
 // and peak RSS are its own; the simulator and the sequential pager run in
 // this process.
 //
-//	go run ./bench -exporter ./aliyun_ecs_exporter            # the four targets
+//	go run ./bench -exporter ./aliyun_ecs_exporter            # the five targets
 //	go run ./bench -exporter ./aliyun_ecs_exporter -scenario custom \
 //	    -regions 8 -instances 2000 -latency 50ms -qps 20 -- --aliyun.rate-limit=20
 package main
@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -61,6 +62,10 @@ func main() {
 		for _, n := range r.notes {
 			fmt.Fprintf(os.Stderr, "  %s: %s\n", sc.name, n)
 		}
+		if v := r.violation(); v != "" {
+			fmt.Fprintf(os.Stderr, "%s: %s\n", sc.name, v)
+			failed = true
+		}
 	}
 	tw.Flush()
 	if failed {
@@ -78,9 +83,15 @@ func defaultScenarios() []scenario {
 	untold := told
 	untold.name, untold.sequential, untold.cold = "untold", false, true
 	untold.args = []string{"--aliyun.rate-limit=0", "--aliyun.max-inflight=64"}
+	// health: told's fleet and API with --collector.health, within 1.25x the
+	// bound for status plus health pages, nothing throttled (issue 11).
+	health := told
+	health.name, health.sequential, health.health, health.maxRatio = "health", false, true, 1.25
+	health.args = append(slices.Clone(told.args), "--collector.health")
 	return []scenario{
 		told,
 		untold,
+		health,
 		{name: "scale", regions: 1, instances: 100_000, args: []string{"--aliyun.rate-limit=0"}, scrapes: 1},
 		{name: "concurrent", regions: 4, instances: 1000, latency: 50 * time.Millisecond, qps: 10, scrapes: 50,
 			args: []string{"--aliyun.rate-limit=10"}},

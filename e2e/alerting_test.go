@@ -16,16 +16,20 @@ import (
 
 // TestStackAlertsOnAStoppedInstanceAndServesTheDashboard runs the exporter
 // against the simulator behind a real Prometheus (the shipped scrape config,
-// recording rules and alert rules, EcsInstanceStopped's for shortened) and a
-// real Alertmanager (the shipped routes, webhooks sent to this test). It stops
-// an instance and waits for the alert at the webhook, starts it again and
-// waits for the resolution, then runs every query of the dashboard and every
-// recording rule.
+// recording rules and alert rules, the for of EcsInstanceStopped and issue
+// 11's five lifecycle alerts shortened) and a real Alertmanager (the shipped
+// routes, webhooks sent to this test). It waits for each lifecycle alert at
+// the webhook for exactly the instances the fleet marks, stops an instance
+// and waits for the alert at the webhook, starts it again and waits for the
+// resolution, then runs every query of the dashboard and every recording
+// rule, and checks that a subscription 200 days away never alerted.
 func TestStackAlertsOnAStoppedInstanceAndServesTheDashboard(t *testing.T) {
 	s := startStack(t)
+	t.Run("the lifecycle alerts reach the webhook for the marked instances", s.testLifecycleAlerts)
 	t.Run("EcsInstanceStopped reaches the webhook and resolves", s.testStoppedAlert)
 	t.Run("every recording rule returns data", s.testRecordingRules)
 	t.Run("every dashboard query returns data", s.testDashboardQueries)
+	t.Run("EcsInstanceExpiringSoon stays silent 200 days away", s.testFarSubscriptionStaysSilent)
 }
 
 func (s *stack) testStoppedAlert(t *testing.T) {

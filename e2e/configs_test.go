@@ -83,34 +83,38 @@ func list(t *testing.T, v any, what string) []any {
 	return l
 }
 
-// alertRulesWithFor returns the shipped alert rules with the `for` of one
-// alert replaced, and that alert's shipped `for`.
-func alertRulesWithFor(t *testing.T, alert string, d time.Duration) (yaml.MapSlice, string) {
+// alertRulesWithFor returns the shipped alert rules with the `for` of each
+// alert in fors replaced, and each one's shipped `for`.
+func alertRulesWithFor(t *testing.T, fors map[string]time.Duration) (yaml.MapSlice, map[string]string) {
 	t.Helper()
 	const rel = "deploy/prometheus/alerts.yml"
 	doc := readYAML(t, rel)
 	groups, _ := get(doc, "groups")
-	var shipped string
+	shipped := map[string]string{}
 	for _, g := range list(t, groups, rel+" groups") {
 		rules, _ := get(mapping(t, g, "a group"), "rules")
 		for _, r := range list(t, rules, "a group's rules") {
 			rule := mapping(t, r, "a rule")
-			if name, _ := get(rule, "alert"); name != alert {
+			name, _ := get(rule, "alert")
+			d, ok := fors[fmt.Sprint(name)]
+			if !ok {
 				continue
 			}
 			old, ok := get(rule, "for")
 			if !ok {
-				t.Fatalf("%s: %s has no for", rel, alert)
+				t.Fatalf("%s: %s has no for", rel, name)
 			}
-			if shipped != "" {
-				t.Fatalf("%s: %s twice", rel, alert)
+			if _, twice := shipped[fmt.Sprint(name)]; twice {
+				t.Fatalf("%s: %s twice", rel, name)
 			}
-			shipped = fmt.Sprint(old)
+			shipped[fmt.Sprint(name)] = fmt.Sprint(old)
 			set(rule, "for", d.String())
 		}
 	}
-	if shipped == "" {
-		t.Fatalf("%s has no alert %s", rel, alert)
+	for alert := range fors {
+		if shipped[alert] == "" {
+			t.Fatalf("%s has no alert %s", rel, alert)
+		}
 	}
 	return doc, shipped
 }

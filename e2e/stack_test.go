@@ -21,7 +21,7 @@ import (
 // Timing of the end-to-end stack.
 const (
 	stackInterval = time.Second     // Prometheus scrape and rule evaluation interval
-	stackFor      = 5 * time.Second // EcsInstanceStopped's for, in the test copy of the rules
+	stackFor      = 5 * time.Second // the for of EcsInstanceStopped and the lifecycle alerts, in the test copy of the rules
 	stackWait     = time.Second     // Alertmanager group_wait and group_interval
 )
 
@@ -207,6 +207,8 @@ type stack struct {
 	webhook  *webhook
 	job      string
 	regions  map[string][]simulator.Instance
+	started  time.Time
+	marks    lifecycleMarks
 }
 
 // Regions of the stack's fleet: one healthy, one that the API throttles now
@@ -236,14 +238,17 @@ func startStack(t *testing.T) *stack {
 	prometheus := lookTool(t, "prometheus", "prometheus")
 	alertmanager := lookTool(t, "prometheus-alertmanager", "prometheus-alertmanager")
 
-	s := &stack{regions: map[string][]simulator.Instance{
+	s := &stack{started: time.Now(), regions: map[string][]simulator.Instance{
 		regionHealthy:   quietFleet(regionHealthy, 60, 31, simulator.StatusStarting),
 		regionThrottled: quietFleet(regionThrottled, 20, 32, simulator.StatusPending),
 	}}
+	var events []simulator.Event
+	events, s.marks = markLifecycle(s.regions[regionHealthy], s.started)
 	var base string
 	s.sim, base = testenv.StartSimulator(t, simulator.Config{
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     s.regions,
+		Events:      map[string][]simulator.Event{regionHealthy: events},
 	})
 	s.sim.InjectFault(regionThrottled, throttledFault)
 	trap, hits := proxyTrap(t)
@@ -258,7 +263,8 @@ func startStack(t *testing.T) *stack {
 		"HTTP_PROXY="+trap, "HTTPS_PROXY="+trap,
 	), "--aliyun.endpoint="+base,
 		"--aliyun.region="+regionHealthy, "--aliyun.region="+regionThrottled, "--aliyun.region="+regionUnknown,
-		"--collector.info", "--collector.info.tags=team")
+		"--collector.info", "--collector.info.tags=team",
+		"--collector.health", "--collector.events")
 
 	s.webhook = startWebhook(t)
 	dir := t.TempDir()
@@ -268,8 +274,12 @@ func startStack(t *testing.T) *stack {
 		"--config.file="+amConfig, "--storage.path="+dir+"/alertmanager",
 		"--web.listen-address="+amAddr, "--cluster.listen-address=")
 
-	alerts, shippedFor := alertRulesWithFor(t, "EcsInstanceStopped", stackFor)
-	t.Logf("EcsInstanceStopped: for %s shipped, %s in the test copy", shippedFor, stackFor)
+	fors := map[string]time.Duration{"EcsInstanceStopped": stackFor}
+	for alert := range s.marks.want {
+		fors[alert] = stackFor
+	}
+	alerts, shippedFor := alertRulesWithFor(t, fors)
+	t.Logf("for shipped %v, %s in the test copy", shippedFor, stackFor)
 	rules := []string{repoPath(t, "deploy/prometheus/recording-rules.yml"), writeYAML(t, dir, "alerts.yml", alerts)}
 	cfg, job := prometheusConfig(t, strings.TrimPrefix(s.exporter.URL, "http://"), amAddr, rules, stackInterval)
 	s.job = job

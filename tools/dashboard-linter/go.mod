@@ -1,9 +1,13 @@
-// The pinned grafana/dashboard-linter, run as `go tool dashboard-linter`
-// by tools/dashboardcheck and `make lint-dashboard`. It is a module of its
-// own so that its dependencies (Loki, Prometheus) do not mix with those of
-// tools/. The module proxy lists no version of it, so it is required by
-// exact pseudo-version; go.sum pins it (creating go.sum the first time
-// needed GONOSUMDB=github.com/grafana/dashboard-linter).
+// The pinned grafana/dashboard-linter, run by tools/dashboardcheck and
+// `make lint-dashboard`. `make dashboard-linter` builds it once per version
+// into a cache directory, with Go caches of its own that it deletes after,
+// because its dependencies (Loki, Prometheus, Google Cloud Storage and
+// google.golang.org/api) are about 0.9 GB unpacked; without make, `go tool
+// dashboard-linter` runs it. It is a module of its own so that those
+// dependencies do not mix with those of tools/. The module proxy lists no
+// version of it, so it is required by exact pseudo-version; go.sum pins it
+// (creating go.sum the first time needed
+// GONOSUMDB=github.com/grafana/dashboard-linter).
 module github.com/ecs-exporter/aliyun_ecs_exporter/tools/dashboard-linter
 
 go 1.26.8
