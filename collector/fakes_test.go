@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv/fakesource"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/goleak"
 )
@@ -19,7 +19,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // fakeSource serves fixed fleets and errors per region and counts sweeps.
 type fakeSource struct {
-	testenv.Fleets
+	fakesource.Fleets
 	zones sync.Map // region -> zones it was asked for
 	calls atomic.Int64
 	gate  chan struct{} // when not nil, every call waits for it to close
@@ -72,7 +72,7 @@ ecs_instance_status{instance_id="i-c",region="us-west-1",status="Stopping"} 0
 var statusOnly = []string{"ecs_instance_status", "ecs_up", "ecs_scrape_errors_total"}
 
 func smallFleet() *fakeSource {
-	return &fakeSource{Fleets: testenv.Fleets{
+	return &fakeSource{Fleets: fakesource.Fleets{
 		Instances: map[string][]aliyun.Instance{
 			"cn-hangzhou": {
 				{ID: "i-a", Status: "Running"},

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv/fakesource"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -18,7 +18,7 @@ import (
 
 // awkwardFleet has IDs and statuses that need escaping in the text format.
 func awkwardFleet() *fakeSource {
-	return &fakeSource{Fleets: testenv.Fleets{Instances: map[string][]aliyun.Instance{
+	return &fakeSource{Fleets: fakesource.Fleets{Instances: map[string][]aliyun.Instance{
 		"cn-hangzhou": {
 			{ID: "i-a", Status: "Running"},
 			{ID: `i-"quoted"`, Status: "Stopped"},

@@ -15,6 +15,7 @@ import (
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv/fakesource"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -24,8 +25,8 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // smallFleet has a failing region and an ID that needs escaping.
-func smallFleet() *testenv.Fleets {
-	return &testenv.Fleets{
+func smallFleet() *fakesource.Fleets {
+	return &fakesource.Fleets{
 		Instances: map[string][]aliyun.Instance{
 			"cn-hangzhou":  {{ID: "i-a", Status: "Running"}, {ID: "i-b", Status: "Stopped"}},
 			"eu-central-1": {{ID: "i-\"odd\"", Status: "Hibernated"}},

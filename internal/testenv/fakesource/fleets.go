@@ -1,4 +1,7 @@
-package testenv
+// Package fakesource holds the collector's stand-in status sources for
+// tests. It is apart from testenv because it needs aliyun's types, and
+// aliyun's own tests use testenv.
+package fakesource
 
 import (
 	"context"
