@@ -50,18 +50,9 @@ func TestSIGTERMLetsTheScrapeInFlightFinish(t *testing.T) {
 	}()
 	addr := testenv.WaitListening(t, stderr, exited)
 
-	type result struct {
-		code int
-		body string
-		err  error
-	}
-	done := make(chan result, 1)
 	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
 	defer client.CloseIdleConnections()
-	go func() {
-		code, body, err := secGet(t, client, "http://"+addr+"/metrics", "", "")
-		done <- result{code, body, err}
-	}()
+	done := testenv.GetInBackground(client, "http://"+addr+"/metrics")
 	// SIGTERM once the simulator has the scrape's first call in hand.
 	deadline := time.Now().Add(15 * time.Second)
 	for sim.Stats("cn-hangzhou").Calls == 0 {
@@ -81,29 +72,29 @@ func TestSIGTERMLetsTheScrapeInFlightFinish(t *testing.T) {
 		t.Fatal("the exporter did not exit within 30s of SIGTERM")
 	}
 	exitedAfter := time.Since(sent)
-	var r result
+	var r testenv.Response
 	select {
 	case r = <-done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the scrape in flight never ended")
 	}
-	t.Logf("SIGTERM: exit %v after %v; scrape in flight: HTTP %d, err %v", exitErr, exitedAfter.Round(time.Millisecond), r.code, r.err)
+	t.Logf("SIGTERM: exit %v after %v; scrape in flight: HTTP %d, err %v", exitErr, exitedAfter.Round(time.Millisecond), r.Code, r.Err)
 	if exitErr != nil {
 		t.Errorf("exit: %v, want status 0", exitErr)
 	}
 	if !strings.Contains(stderr.String(), "shutting down") {
 		t.Error("no \"shutting down\" in the log")
 	}
-	if r.err != nil || r.code != http.StatusOK {
+	if r.Err != nil || r.Code != http.StatusOK {
 		t.Fatalf("main.go run(): web.ListenAndServe returns http.ErrServerClosed as soon as srv.Shutdown starts, "+
 			"run() returns and its defers (exp.Close(), client.Close()) cancel the sweep while the process exits, so the scrape in flight "+
 			"gets no answer (err %v, HTTP %d); wait for the Shutdown goroutine to finish (a done channel) before returning, "+
-			"and close the exporter only after that", r.err, r.code)
+			"and close the exporter only after that", r.Err, r.Code)
 	}
 	// The scrape finished (cn-hangzhou complete) or was cancelled
 	// cleanly (a whole answer, cn-hangzhou down with "timeout");
 	// eu-central-1 had answered before the signal either way.
-	mfs := testenv.Parse(t, []byte(r.body))
+	mfs := testenv.Parse(t, []byte(r.Body))
 	status := testenv.Series(mfs, "ecs_instance_status", "instance_id", "region", "status")
 	checkFleet(t, status, "eu-central-1", fleets["eu-central-1"])
 	if testenv.Series(mfs, "ecs_up", "region")["cn-hangzhou"] == 1 {

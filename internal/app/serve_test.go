@@ -38,23 +38,9 @@ func TestShutdownLetsTheRequestInFlightFinish(t *testing.T) {
 		serveErr <- err
 	}()
 
-	type result struct {
-		body string
-		err  error
-	}
-	got := make(chan result, 1)
 	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
 	defer client.CloseIdleConnections()
-	go func() {
-		resp, err := client.Get("http://" + ln.Addr().String())
-		if err != nil {
-			got <- result{err: err}
-			return
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		got <- result{string(b), err}
-	}()
+	got := testenv.GetInBackground(client, "http://"+ln.Addr().String())
 	<-entered
 	cancel()
 	// Once the listener is closed the shutdown is under way; only then
@@ -67,8 +53,8 @@ func TestShutdownLetsTheRequestInFlightFinish(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	close(release)
-	if r := <-got; r.err != nil || r.body != "done" {
-		t.Errorf("the request in flight got %q, %v", r.body, r.err)
+	if r := <-got; r.Err != nil || r.Body != "done" {
+		t.Errorf("the request in flight got %q, %v", r.Body, r.Err)
 	}
 	if err := <-serveErr; err != nil {
 		t.Errorf("serve: %v", err)
