@@ -153,22 +153,15 @@ func TestDescribeInstanceHistoryEventsCountsMaxResultsAbove100As100(t *testing.T
 
 func TestDescribeInstanceHistoryEventsRejectsBadParameters(t *testing.T) {
 	const region = "cn-hangzhou"
-	tests := []struct {
-		name       string
-		req        *ecs.DescribeInstanceHistoryEventsRequest
-		wantCode   string
-		wantStatus int
-	}{
+	tests := []rejection[*ecs.DescribeInstanceHistoryEventsRequest]{
 		{"a missing RegionId is MissingRegionId", &ecs.DescribeInstanceHistoryEventsRequest{}, "MissingRegionId", 400},
 		{"an unknown region is InvalidRegionId.NotFound", &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String("xx-nowhere-1")}, "InvalidRegionId.NotFound", 404},
 		{"MaxResults 0 is InvalidParameter", &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String(region), MaxResults: tea.Int64(0)}, "InvalidParameter", 400},
 		{"a NextToken the simulator did not make is InvalidParameter", &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String(region), NextToken: tea.String("abc")}, "InvalidParameter", 400},
 	}
 	_, c := regionClient(t, region, nil)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := historyEvents(c, tt.req)
-			wantAPIError(t, err, tt.wantCode, tt.wantStatus)
-		})
-	}
+	wantRejections(t, tests, func(req *ecs.DescribeInstanceHistoryEventsRequest) error {
+		_, err := historyEvents(c, req)
+		return err
+	})
 }

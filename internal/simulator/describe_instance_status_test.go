@@ -125,12 +125,7 @@ func TestInstanceIdSelectsThoseInstances(t *testing.T) {
 
 func TestDescribeInstanceStatusRejectsBadParameters(t *testing.T) {
 	const region = "cn-hangzhou"
-	tests := []struct {
-		name       string
-		q          statusQuery
-		wantCode   string
-		wantStatus int
-	}{
+	tests := []rejection[statusQuery]{
 		{"an unknown region is InvalidRegionId.NotFound", statusQuery{region: "xx-nowhere-1"}, "InvalidRegionId.NotFound", 404},
 		{"an unknown zone is InvalidZoneId.NotFound", statusQuery{region: region, zone: "cn-hangzhou-z"}, "InvalidZoneId.NotFound", 404},
 		{"another region's zone is InvalidZoneId.NotFound", statusQuery{region: region, zone: "cn-shanghai-a"}, "InvalidZoneId.NotFound", 404},
@@ -145,12 +140,10 @@ func TestDescribeInstanceStatusRejectsBadParameters(t *testing.T) {
 		"cn-shanghai": GenerateFleet("cn-shanghai", 5, 1),
 	}})
 	c := newClient(t, endpoint, clientOpts{})
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := describe(context.Background(), c, tt.q)
-			wantAPIError(t, err, tt.wantCode, tt.wantStatus)
-		})
-	}
+	wantRejections(t, tests, func(q statusQuery) error {
+		_, err := describe(context.Background(), c, q)
+		return err
+	})
 	if st := s.Stats(""); st.Errors != int64(len(tests)) || st.Calls != int64(len(tests)) {
 		t.Errorf("total Stats = %+v, want %d calls and errors", st, len(tests))
 	}

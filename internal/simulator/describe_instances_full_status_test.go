@@ -111,22 +111,15 @@ func TestDescribeInstancesFullStatusSeesHealthAndEventsChangedAtRunTime(t *testi
 
 func TestDescribeInstancesFullStatusRejectsBadParameters(t *testing.T) {
 	const region = "cn-hangzhou"
-	tests := []struct {
-		name       string
-		req        *ecs.DescribeInstancesFullStatusRequest
-		wantCode   string
-		wantStatus int
-	}{
+	tests := []rejection[*ecs.DescribeInstancesFullStatusRequest]{
 		{"a missing RegionId is MissingRegionId", &ecs.DescribeInstancesFullStatusRequest{}, "MissingRegionId", 400},
 		{"an unknown region is InvalidRegionId.NotFound", &ecs.DescribeInstancesFullStatusRequest{RegionId: tea.String("xx-nowhere-1")}, "InvalidRegionId.NotFound", 404},
 		{"PageSize 101 is InvalidParameter", &ecs.DescribeInstancesFullStatusRequest{RegionId: tea.String(region), PageSize: tea.Int32(101)}, "InvalidParameter", 400},
 		{"PageNumber 0 is InvalidParameter", &ecs.DescribeInstancesFullStatusRequest{RegionId: tea.String(region), PageNumber: tea.Int32(0)}, "InvalidParameter", 400},
 	}
 	_, c := regionClient(t, region, GenerateFleet(region, 5, 1))
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := fullStatus(c, tt.req)
-			wantAPIError(t, err, tt.wantCode, tt.wantStatus)
-		})
-	}
+	wantRejections(t, tests, func(req *ecs.DescribeInstancesFullStatusRequest) error {
+		_, err := fullStatus(c, req)
+		return err
+	})
 }

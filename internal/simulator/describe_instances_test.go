@@ -119,12 +119,7 @@ func TestDescribeInstancesFiltersByZone(t *testing.T) {
 
 func TestDescribeInstancesRejectsBadParameters(t *testing.T) {
 	const region = "cn-hangzhou"
-	tests := []struct {
-		name       string
-		q          instancesQuery
-		wantCode   string
-		wantStatus int
-	}{
+	tests := []rejection[instancesQuery]{
 		{"a missing RegionId is MissingRegionId", instancesQuery{}, "MissingRegionId", 400},
 		{"an unknown region is InvalidRegionId.NotFound", instancesQuery{region: "xx-nowhere-1"}, "InvalidRegionId.NotFound", 404},
 		{"an unknown zone is InvalidZoneId.NotFound", instancesQuery{region: region, zone: "cn-hangzhou-z"}, "InvalidZoneId.NotFound", 404},
@@ -134,12 +129,10 @@ func TestDescribeInstancesRejectsBadParameters(t *testing.T) {
 		{"a negative NextToken is InvalidParameter", instancesQuery{region: region, token: nextTokenPrefix + "-1"}, "InvalidParameter", 400},
 	}
 	_, c := regionClient(t, region, GenerateFleet(region, 5, 1))
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := listInstances(c, tt.q)
-			wantAPIError(t, err, tt.wantCode, tt.wantStatus)
-		})
-	}
+	wantRejections(t, tests, func(q instancesQuery) error {
+		_, err := listInstances(c, q)
+		return err
+	})
 }
 
 func TestDescribeInstancesPastTheEndIsAnEmptyLastPage(t *testing.T) {

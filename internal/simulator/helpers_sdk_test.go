@@ -159,6 +159,25 @@ func sdkCode(err error) (string, int) {
 	return "", 0
 }
 
+// rejection is a request the API must refuse, with the error it gives.
+type rejection[Q any] struct {
+	name       string
+	q          Q
+	wantCode   string
+	wantStatus int
+}
+
+// wantRejections sends each request through call, in a subtest each, and
+// checks that it fails with its API error.
+func wantRejections[Q any](t *testing.T, tests []rejection[Q], call func(Q) error) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantAPIError(t, call(tt.q), tt.wantCode, tt.wantStatus)
+		})
+	}
+}
+
 // wantAPIError fails unless err is the API error code with status.
 func wantAPIError(t *testing.T, err error, code string, status int) {
 	t.Helper()
