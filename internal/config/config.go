@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"go.yaml.in/yaml/v3"
@@ -40,17 +41,55 @@ var (
 	regionName  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
 )
 
+// MaxFileSize bounds what Load reads: a file of thousands of accounts is a
+// few hundred KiB, so anything near this is the wrong path (a device, a
+// log), refused before it costs memory.
+const MaxFileSize = 16 << 20
+
+// maxErrorLen bounds an error's text: a value the file got wrong is quoted
+// in it, and may be megabytes long.
+const maxErrorLen = 512
+
 // Load reads and checks the file at path.
 func Load(path string) (*File, error) {
-	b, err := os.ReadFile(path)
+	b, err := readLimited(path)
 	if err != nil {
 		return nil, fmt.Errorf("--config.file: %w", err)
 	}
 	f, err := Parse(b)
 	if err != nil {
-		return nil, fmt.Errorf("--config.file %s: %w", path, err)
+		return nil, fmt.Errorf("--config.file %s: %s", path, truncate(err.Error(), maxErrorLen))
 	}
 	return f, nil
+}
+
+// readLimited reads the file, refusing one larger than MaxFileSize.
+func readLimited(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileSize {
+		return nil, fmt.Errorf("%s is larger than %d MiB; a file of accounts is far smaller: check the path", path, MaxFileSize>>20)
+	}
+	return b, nil
+}
+
+// truncate cuts s to at most n bytes (on a rune boundary), marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "… (cut)"
 }
 
 // Parse decodes strictly (an unknown key is an error that names it) and

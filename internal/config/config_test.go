@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -112,5 +113,35 @@ func TestTheKubernetesExampleConfigParses(t *testing.T) {
 	}
 	if len(f.Names()) < 2 {
 		t.Errorf("the example has %d accounts, want several", len(f.Names()))
+	}
+}
+
+func TestLoadRefusesAFileLargerThanMaxFileSize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge.yml")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("#"), MaxFileSize+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), "larger than 16 MiB") || !strings.Contains(err.Error(), "--config.file") {
+		t.Fatalf("Load of a %d-byte file: %v, want an error naming --config.file and the limit", MaxFileSize+1, err)
+	}
+}
+
+func TestLoadKeepsErrorsShortWhenAValueIsHuge(t *testing.T) {
+	huge := strings.Repeat("x", 1<<20)
+	path := filepath.Join(t.TempDir(), "long.yml")
+	doc := "accounts:\n  shop:\n    regions: [" + huge + "]\n"
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	if err == nil {
+		t.Fatal("Load accepted a 1 MiB region name")
+	}
+	if n := len(err.Error()); n > maxErrorLen+len(path)+64 {
+		t.Errorf("the error is %d bytes long, want it cut near %d", n, maxErrorLen)
+	}
+	if !strings.Contains(err.Error(), "regions") {
+		t.Errorf("the cut error no longer says what is wrong: %.200s", err)
 	}
 }
