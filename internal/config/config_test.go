@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -143,5 +144,39 @@ func TestLoadKeepsErrorsShortWhenAValueIsHuge(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "regions") {
 		t.Errorf("the cut error no longer says what is wrong: %.200s", err)
+	}
+}
+
+func TestParseRefusesAnAccountDefinedTwiceAndNamesTheLine(t *testing.T) {
+	doc := "accounts:\n  prod: {regions: [cn-hangzhou]}\n  prod: {regions: [cn-shanghai]}\n"
+	_, err := Parse([]byte(doc))
+	if err == nil || !strings.Contains(err.Error(), `"prod" is defined twice`) || !strings.Contains(err.Error(), "line 3") {
+		t.Fatalf("Parse: %v, want an error naming the repeated account and its line", err)
+	}
+}
+
+// manyAccounts is a --config.file of n accounts.
+func manyAccounts(n int) []byte {
+	var b strings.Builder
+	b.WriteString("accounts:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  a%d:\n    regions: [cn-hangzhou]\n", i)
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkParseAccounts shows the cost per account stays flat as the file
+// grows (it grew with the square of the count before).
+func BenchmarkParseAccounts(b *testing.B) {
+	for _, n := range []int{5_000, 50_000} {
+		doc := manyAccounts(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Parse(doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/account")
+		})
 	}
 }
