@@ -187,20 +187,5 @@ func firstError(errs []error) error {
 // dedupe concatenates pages, keeping the first occurrence of each ID: when
 // the listing shifts between pages, an instance can appear on two of them.
 func dedupe(pages [][]Instance) []Instance {
-	n := 0
-	for _, p := range pages {
-		n += len(p)
-	}
-	out := make([]Instance, 0, n)
-	seen := make(map[string]struct{}, n)
-	for _, p := range pages {
-		for _, in := range p {
-			if _, dup := seen[in.ID]; dup {
-				continue
-			}
-			seen[in.ID] = struct{}{}
-			out = append(out, in)
-		}
-	}
-	return out
+	return dedupeBy(pages, func(in Instance) string { return in.ID })
 }
