@@ -52,22 +52,28 @@ func classifyCode(ctx context.Context, err error, status int) string {
 	}
 }
 
-// apiCode is the Code of a typed SDK error, "" for any other error.
-func apiCode(err error) string {
+// sdkError returns the Code and Data of a typed SDK error (throttling,
+// client or server); ok is false for any other error.
+func sdkError(err error) (code *string, data map[string]interface{}, ok bool) {
 	var (
 		te *openapi.ThrottlingError
 		ce *openapi.ClientError
 		se *openapi.ServerError
 	)
-	var code *string
 	switch {
 	case errors.As(err, &te):
-		code = te.Code
+		return te.Code, te.Data, true
 	case errors.As(err, &ce):
-		code = ce.Code
+		return ce.Code, ce.Data, true
 	case errors.As(err, &se):
-		code = se.Code
+		return se.Code, se.Data, true
 	}
+	return nil, nil, false
+}
+
+// apiCode is the Code of a typed SDK error, "" for any other error.
+func apiCode(err error) string {
+	code, _, _ := sdkError(err)
 	if code == nil {
 		return ""
 	}

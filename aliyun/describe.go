@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/alibabacloud-go/tea/dara"
@@ -73,27 +72,14 @@ func (c *Client) InstanceInfos(ctx context.Context, region string, zones []strin
 	return out, nil
 }
 
+// infoPage fetches the page of a region's (or zone's) instances that
+// token names.
 func (c *Client) infoPage(ctx context.Context, rc *regionClient, region, zone, token string) ([]InstanceInfo, string, error) {
-	query := map[string]*string{
-		"RegionId":   dara.String(region),
-		"MaxResults": dara.String(strconv.Itoa(maxResults)),
-	}
+	var extra map[string]*string
 	if zone != "" {
-		query["ZoneId"] = dara.String(zone)
+		extra = map[string]*string{"ZoneId": dara.String(zone)}
 	}
-	if token != "" {
-		query["NextToken"] = dara.String(token)
-	}
-	var (
-		items []InstanceInfo
-		next  string
-	)
-	err := c.call(ctx, rc, apiRequest{action: ActionDescribeInstances, query: query, decode: func(r io.Reader) error {
-		var err error
-		items, next, err = decodeInstancesPage(r)
-		return err
-	}})
-	return items, next, err
+	return tokenPage(ctx, c, rc, ActionDescribeInstances, region, token, extra, decodeInstancesPage)
 }
 
 // decodeInstancesPage decodes one DescribeInstances page, skipping items

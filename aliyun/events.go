@@ -65,26 +65,11 @@ func keepEvent(e InstanceEvent, since time.Time) bool {
 
 // eventsPage fetches the page of a region's events that token names.
 func (c *Client) eventsPage(ctx context.Context, rc *regionClient, region string, statuses []string, token string) ([]InstanceEvent, string, error) {
-	query := map[string]*string{
-		"RegionId":   dara.String(region),
-		"MaxResults": dara.String(strconv.Itoa(maxResults)),
-	}
+	extra := map[string]*string{}
 	for i, s := range statuses {
-		query["InstanceEventCycleStatus."+strconv.Itoa(i+1)] = dara.String(s)
+		extra["InstanceEventCycleStatus."+strconv.Itoa(i+1)] = dara.String(s)
 	}
-	if token != "" {
-		query["NextToken"] = dara.String(token)
-	}
-	var (
-		items []InstanceEvent
-		next  string
-	)
-	err := c.call(ctx, rc, apiRequest{action: ActionDescribeInstanceHistoryEvents, query: query, decode: func(r io.Reader) error {
-		var err error
-		items, next, err = decodeEventsPage(r)
-		return err
-	}})
-	return items, next, err
+	return tokenPage(ctx, c, rc, ActionDescribeInstanceHistoryEvents, region, token, extra, decodeEventsPage)
 }
 
 // decodeEventsPage decodes one DescribeInstanceHistoryEvents page, skipping

@@ -2,8 +2,6 @@ package aliyun
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"strconv"
 
@@ -91,11 +89,9 @@ func decodeHealthPage(r io.Reader) (healthPage, error) {
 	if err := json.UnmarshalRead(r, &p); err != nil {
 		return healthPage{}, err
 	}
-	if p.TotalCount == nil {
-		return healthPage{}, errors.New("response has no TotalCount")
-	}
-	if *p.TotalCount < 0 || *p.TotalCount > maxInstances {
-		return healthPage{}, fmt.Errorf("response has an implausible TotalCount %d", *p.TotalCount)
+	total, err := checkTotal(p.TotalCount)
+	if err != nil {
+		return healthPage{}, err
 	}
 	items := make([]InstanceHealth, 0, len(p.InstanceFullStatusSet.InstanceFullStatusType))
 	for _, w := range p.InstanceFullStatusSet.InstanceFullStatusType {
@@ -103,5 +99,5 @@ func decodeHealthPage(r io.Reader) (healthPage, error) {
 			items = append(items, InstanceHealth{ID: w.InstanceID, Status: w.Status.Name, Health: w.HealthStatus.Name})
 		}
 	}
-	return healthPage{Total: *p.TotalCount, Items: items}, nil
+	return healthPage{Total: total, Items: items}, nil
 }

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 )
 
 // maxMessage bounds a message, in runes: room for any message worth
@@ -44,20 +42,8 @@ func message(code string, err error) string {
 // SDK's own Message wraps it in the HTTP status and the request ID, so it
 // is read from the body (Data) instead.
 func apiMessage(err error) (string, bool) {
-	var (
-		te *openapi.ThrottlingError
-		ce *openapi.ClientError
-		se *openapi.ServerError
-	)
-	var data map[string]interface{}
-	switch {
-	case errors.As(err, &te):
-		data = te.Data
-	case errors.As(err, &ce):
-		data = ce.Data
-	case errors.As(err, &se):
-		data = se.Data
-	default:
+	_, data, ok := sdkError(err)
+	if !ok {
 		return "", false
 	}
 	for _, k := range []string{"Message", "message"} {

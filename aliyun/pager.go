@@ -62,11 +62,9 @@ func decodeStatusPage(r io.Reader) (statusPage, error) {
 	if err := json.UnmarshalRead(r, p); err != nil {
 		return statusPage{}, err
 	}
-	if p.TotalCount == nil {
-		return statusPage{}, errors.New("response has no TotalCount")
-	}
-	if *p.TotalCount < 0 || *p.TotalCount > maxInstances {
-		return statusPage{}, fmt.Errorf("response has an implausible TotalCount %d", *p.TotalCount)
+	total, err := checkTotal(p.TotalCount)
+	if err != nil {
+		return statusPage{}, err
 	}
 	items := make([]Instance, 0, len(p.InstanceStatuses.InstanceStatus))
 	for _, w := range p.InstanceStatuses.InstanceStatus {
@@ -74,7 +72,7 @@ func decodeStatusPage(r io.Reader) (statusPage, error) {
 			items = append(items, Instance{ID: w.InstanceID, Status: w.Status})
 		}
 	}
-	return statusPage{Total: *p.TotalCount, Items: items}, nil
+	return statusPage{Total: total, Items: items}, nil
 }
 
 // page fetches one page of a region (and zone, if not empty).
@@ -187,20 +185,17 @@ func firstError(errs []error) error {
 // dedupe concatenates pages, keeping the first occurrence of each ID: when
 // the listing shifts between pages, an instance can appear on two of them.
 func dedupe(pages [][]Instance) []Instance {
-	n := 0
-	for _, p := range pages {
-		n += len(p)
+	return dedupeBy(pages, func(in Instance) string { return in.ID })
+}
+
+// checkTotal is a page's TotalCount, or an error when the response has
+// none or one no real region has (below zero or over maxInstances).
+func checkTotal(total *int) (int, error) {
+	if total == nil {
+		return 0, errors.New("response has no TotalCount")
 	}
-	out := make([]Instance, 0, n)
-	seen := make(map[string]struct{}, n)
-	for _, p := range pages {
-		for _, in := range p {
-			if _, dup := seen[in.ID]; dup {
-				continue
-			}
-			seen[in.ID] = struct{}{}
-			out = append(out, in)
-		}
+	if *total < 0 || *total > maxInstances {
+		return 0, fmt.Errorf("response has an implausible TotalCount %d", *total)
 	}
-	return out
+	return *total, nil
 }
