@@ -31,19 +31,11 @@ type historyEventsBody struct {
 // statuses wanted; InstanceEventType.N and InstanceId narrow the listing.
 // MaxResults below 10 counts as 10, above 100 as 100.
 func describeInstanceHistoryEvents(c actionCall) ([]byte, *apiError) {
-	region, err := requiredRegion(c.params)
+	p, err := tokenParams(c.params, 0)
 	if err != nil {
 		return nil, err
 	}
-	size, err := intParam(c.params, "MaxResults", defaultMaxResults, 1, 0)
-	if err != nil {
-		return nil, err
-	}
-	size = min(max(size, defaultMaxResults), maxMaxResults)
-	offset, err := nextTokenOffset(c.params.Get("NextToken"))
-	if err != nil {
-		return nil, err
-	}
+	region, offset, size := p.region, p.offset, p.size
 	if err := c.fleet.checkScope(region, ""); err != nil {
 		return nil, err
 	}

@@ -26,25 +26,16 @@ type instanceStatusesBody struct {
 // region's instance statuses, filtered by ZoneId and InstanceId.N when
 // given.
 func describeInstanceStatus(c actionCall) ([]byte, *apiError) {
-	region, err := requiredRegion(c.params)
+	q, err := pageParams(c.params, maxPageSize)
 	if err != nil {
 		return nil, err
 	}
-	q := pageQuery{region: region, zone: c.params.Get("ZoneId")}
-	if q.number, err = intParam(c.params, "PageNumber", 1, 1, 0); err != nil {
-		return nil, err
-	}
-	if q.size, err = intParam(c.params, "PageSize", defaultPageSize, 1, maxPageSize); err != nil {
-		return nil, err
-	}
-	if q.ids, err = instanceIDs(c.params); err != nil {
-		return nil, err
-	}
-	if err := c.fleet.checkScope(region, q.zone); err != nil {
+	q.zone = c.params.Get("ZoneId")
+	if err := c.fleet.checkScope(q.region, q.zone); err != nil {
 		return nil, err
 	}
 	if c.onRequest != nil {
-		c.onRequest(region, q.number)
+		c.onRequest(q.region, q.number)
 	}
 	var body instanceStatusesBody
 	body.RequestID = c.requestID

@@ -65,19 +65,11 @@ type instancesBody struct {
 // the real API, a value below 10 counts as 10. NextToken is opaque to
 // clients; an empty one in the response means the listing is done.
 func describeInstances(c actionCall) ([]byte, *apiError) {
-	region, err := requiredRegion(c.params)
+	p, err := tokenParams(c.params, maxMaxResults)
 	if err != nil {
 		return nil, err
 	}
-	size, err := intParam(c.params, "MaxResults", defaultMaxResults, 1, maxMaxResults)
-	if err != nil {
-		return nil, err
-	}
-	size = max(size, defaultMaxResults)
-	offset, err := nextTokenOffset(c.params.Get("NextToken"))
-	if err != nil {
-		return nil, err
-	}
+	region, offset, size := p.region, p.offset, p.size
 	zone := c.params.Get("ZoneId")
 	if err := c.fleet.checkScope(region, zone); err != nil {
 		return nil, err

@@ -85,21 +85,12 @@ type fullStatusBody struct {
 // (Scheduled or Inquiring) system events, filtered by InstanceId.N, Status
 // and HealthStatus when given.
 func describeInstancesFullStatus(c actionCall) ([]byte, *apiError) {
-	region, err := requiredRegion(c.params)
+	page, err := pageParams(c.params, maxFullStatusPageSize)
 	if err != nil {
 		return nil, err
 	}
-	q := fullStatusQuery{pageQuery: pageQuery{region: region}, status: c.params.Get("Status"), health: c.params.Get("HealthStatus")}
-	if q.number, err = intParam(c.params, "PageNumber", 1, 1, 0); err != nil {
-		return nil, err
-	}
-	if q.size, err = intParam(c.params, "PageSize", defaultPageSize, 1, maxFullStatusPageSize); err != nil {
-		return nil, err
-	}
-	if q.ids, err = instanceIDs(c.params); err != nil {
-		return nil, err
-	}
-	if err := c.fleet.checkScope(region, ""); err != nil {
+	q := fullStatusQuery{pageQuery: page, status: c.params.Get("Status"), health: c.params.Get("HealthStatus")}
+	if err := c.fleet.checkScope(q.region, ""); err != nil {
 		return nil, err
 	}
 	var body fullStatusBody

@@ -170,16 +170,22 @@ func (f *fleet) lookup(region, instanceID string) (*regionFleet, *Instance) {
 	return rf, rf.byID[instanceID]
 }
 
-// setStatus changes one instance's status and reports whether it exists.
-func (f *fleet) setStatus(region, instanceID, status string) bool {
+// withInstance runs change on one instance under the lock and reports
+// whether the instance exists.
+func (f *fleet) withInstance(region, instanceID string, change func(*regionFleet, *Instance)) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	_, p := f.lookup(region, instanceID)
+	rf, p := f.lookup(region, instanceID)
 	if p == nil {
 		return false
 	}
-	p.Status = status
+	change(rf, p)
 	return true
+}
+
+// setStatus changes one instance's status and reports whether it exists.
+func (f *fleet) setStatus(region, instanceID, status string) bool {
+	return f.withInstance(region, instanceID, func(_ *regionFleet, p *Instance) { p.Status = status })
 }
 
 // insert adds a copy of inst to region, creating the region when new.
@@ -196,14 +202,7 @@ func (f *fleet) insert(region string, inst Instance, atHead bool) {
 
 // remove deletes an instance and reports whether it existed.
 func (f *fleet) remove(region, instanceID string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	rf, p := f.lookup(region, instanceID)
-	if p == nil {
-		return false
-	}
-	rf.remove(p)
-	return true
+	return f.withInstance(region, instanceID, (*regionFleet).remove)
 }
 
 // churn moves 1–5 instances (about 1% of the fleet), drawn from rng, one

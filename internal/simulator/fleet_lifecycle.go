@@ -6,14 +6,7 @@ package simulator
 
 // setHealth changes one instance's health and reports whether it exists.
 func (f *fleet) setHealth(region, instanceID, health string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	_, p := f.lookup(region, instanceID)
-	if p == nil {
-		return false
-	}
-	p.Health = health
-	return true
+	return f.withInstance(region, instanceID, func(_ *regionFleet, p *Instance) { p.Health = health })
 }
 
 // putEvent adds e to region's events, or replaces the event with e's ID.

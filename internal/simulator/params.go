@@ -97,3 +97,51 @@ func repeatedParam(params url.Values, name string) []string {
 		out = append(out, v)
 	}
 }
+
+// pageParams reads the parameters of the page-number-paged actions, in the
+// order the API checks them: RegionId, PageNumber (from 1), PageSize
+// (1..maxSize, default defaultPageSize) and InstanceId.N.
+func pageParams(params url.Values, maxSize int) (pageQuery, *apiError) {
+	var q pageQuery
+	var err *apiError
+	if q.region, err = requiredRegion(params); err != nil {
+		return pageQuery{}, err
+	}
+	if q.number, err = intParam(params, "PageNumber", 1, 1, 0); err != nil {
+		return pageQuery{}, err
+	}
+	if q.size, err = intParam(params, "PageSize", defaultPageSize, 1, maxSize); err != nil {
+		return pageQuery{}, err
+	}
+	if q.ids, err = instanceIDs(params); err != nil {
+		return pageQuery{}, err
+	}
+	return q, nil
+}
+
+// tokenPage is where a NextToken-paged listing resumes, and how much of it
+// one answer holds.
+type tokenPage struct {
+	region       string
+	offset, size int
+}
+
+// tokenParams reads the parameters of the NextToken-paged actions: RegionId,
+// MaxResults (from 1, at most maxResults unless that is 0) and NextToken.
+// Like the real API, a MaxResults below 10 counts as 10 and one above 100
+// as 100.
+func tokenParams(params url.Values, maxResults int) (tokenPage, *apiError) {
+	var p tokenPage
+	var err *apiError
+	if p.region, err = requiredRegion(params); err != nil {
+		return tokenPage{}, err
+	}
+	if p.size, err = intParam(params, "MaxResults", defaultMaxResults, 1, maxResults); err != nil {
+		return tokenPage{}, err
+	}
+	p.size = min(max(p.size, defaultMaxResults), maxMaxResults)
+	if p.offset, err = nextTokenOffset(params.Get("NextToken")); err != nil {
+		return tokenPage{}, err
+	}
+	return p, nil
+}
