@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"reflect"
@@ -240,12 +241,7 @@ func ValidRegion(r string) bool { return regionName.MatchString(r) }
 
 // Names returns the account names, sorted.
 func (f *File) Names() []string {
-	names := make([]string, 0, len(f.Accounts))
-	for n := range f.Accounts {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(f.Accounts))
 }
 
 // ParseEndpoint accepts scheme://host[:port] with an optional trailing /,

@@ -3,6 +3,7 @@ package handler
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -115,12 +116,7 @@ func (p *Prober) Targets() []Target {
 
 // names are the account names, sorted.
 func (p *Prober) names() []string {
-	names := make([]string, 0, len(p.accounts))
-	for n := range p.accounts {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(p.accounts))
 }
 
 // Close stops every probed Exporter.
