@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,12 +120,25 @@ func TestAConfigAccountNamedDefaultIsRefusedBesideTheFlagsAccount(t *testing.T) 
 
 func TestConfigCheckReportsTheAccounts(t *testing.T) {
 	testenv.PinEnv(t)
+	creds := filepath.Join(t.TempDir(), "credentials")
+	if err := os.WriteFile(creds, []byte("[prod]\ntype = access_key\naccess_key_id = LTAItestkey\naccess_key_secret = testsecret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", creds)
 	var out strings.Builder
 	if err := CheckConfig(parse(t, "--config.file=../config/testdata/good.yml", "--config.check"), &out); err != nil {
 		t.Fatal(err)
 	}
 	if want := "../config/testdata/good.yml: OK, accounts: audit, chain, prod\n"; out.String() != want {
 		t.Errorf("reported %q, want %q", out.String(), want)
+	}
+}
+
+func TestConfigCheckNamesTheAccountWhoseProfileCannotResolve(t *testing.T) {
+	testenv.PinEnv(t)
+	err := CheckConfig(parse(t, "--config.file=../config/testdata/good.yml", "--config.check"), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "accounts: prod: credentials: ") || !strings.Contains(err.Error(), `profile "prod"`) {
+		t.Fatalf("CheckConfig: %v, want the prod account's missing credentials file", err)
 	}
 }
 

@@ -122,11 +122,19 @@ func Run(ctx context.Context, opts *options.Options, stdout, stderr io.Writer) e
 }
 
 // CheckConfig is --config.check: it builds the credential source of every
-// --config.file account (contacting nothing) and reports
+// --config.file account and reads its profile as far as it can without
+// the network (aliyun.CheckSource; a role is not assumed), then reports
 // "FILE: OK, accounts: a, b" to w.
 func CheckConfig(opts *options.Options, w io.Writer) error {
 	if _, err := fileAccounts(opts); err != nil {
 		return err
+	}
+	if opts.Accounts != nil {
+		for _, name := range opts.Accounts.Names() {
+			if err := aliyun.CheckSource(opts.Accounts.Accounts[name].Credentials); err != nil {
+				return fmt.Errorf("--config.file %s: accounts: %s: credentials: %w", opts.ConfigFile, name, err)
+			}
+		}
 	}
 	_, err := fmt.Fprintf(w, "%s: OK, accounts: %s\n", opts.ConfigFile, strings.Join(opts.Accounts.Names(), ", "))
 	return err
