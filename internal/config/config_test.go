@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -78,7 +79,15 @@ func FuzzParse(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		cfg, err := Parse(b)
+		runtime.ReadMemStats(&after)
+		// Memory stays bounded by the input: no alias expansion or
+		// quadratic decoding blows it up.
+		if n := after.TotalAlloc - before.TotalAlloc; n > 4<<20+512*uint64(len(b)) {
+			t.Fatalf("parsing %d bytes allocated %d bytes", len(b), n)
+		}
 		if err != nil {
 			return
 		}
