@@ -106,27 +106,3 @@ func TestMergeEventsKeepsOneEntryPerEventTheLastListingsWinning(t *testing.T) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
-
-func TestFailedEventRefreshKeepsTheLastListingWithinMaxStaleness(t *testing.T) {
-	events := eventFleet(time.Now())
-	e := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"}, MaxStaleness: time.Hour,
-		Events: EventOptions{Source: events, Refresh: time.Millisecond}})
-	defer e.Close()
-	if r := e.Sweep(context.Background()).Regions[0]; len(r.Events) != 5 || r.Collectors[0].Err != nil {
-		t.Fatalf("first scrape: %d events, status %+v; want 5 and success", len(r.Events), r.Collectors[0])
-	}
-	events.setErr(&aliyun.Error{Code: "Throttling.User", HTTPStatus: 400})
-	before := events.calls.Load()
-	waitFor(t, "a failed refresh", func() bool { return events.calls.Load() > before })
-	var r RegionResult
-	waitFor(t, "the failure to show", func() bool {
-		r = e.Sweep(context.Background()).Regions[0]
-		return r.Collectors[0].Err != nil
-	})
-	if st := r.Collectors[0]; st.Name != "events" || aliyun.ErrorCode(st.Err) != "Throttling.User" || st.LastSuccess.IsZero() {
-		t.Errorf("events status %+v, want Throttling.User and the last success", st)
-	}
-	if len(r.Events) != 5 || r.Err != nil {
-		t.Errorf("%d events and region error %v, want the last 5 served and the sweep untouched", len(r.Events), r.Err)
-	}
-}

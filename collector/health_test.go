@@ -99,42 +99,6 @@ ecs_up{region="us-west-1"} 1
 	}
 }
 
-// A failed health fetch serves the last complete health up to
-// --collector.max-staleness, as a failed status sweep does, with
-// ecs_collector_up 0 and the last success's time.
-func TestFailedHealthFetchServesTheLastCompleteHealthWithinMaxStaleness(t *testing.T) {
-	for _, tc := range []struct {
-		name         string
-		maxStaleness time.Duration
-		want         int
-	}{
-		{"within the limit the old health is served", time.Hour, 3},
-		{"zero never serves stale health", 0, 0},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			health := mixedHealth()
-			e := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"}, Health: health, MaxStaleness: tc.maxStaleness})
-			defer e.Close()
-			first := e.Sweep(context.Background()).Regions[0]
-			health.setErr(forbidden)
-			r := e.Sweep(context.Background()).Regions[0]
-			if r.Err != nil || len(r.Instances) != 2 {
-				t.Errorf("statuses: err %v, %d instances; want the complete fleet", r.Err, len(r.Instances))
-			}
-			if len(r.Health) != tc.want {
-				t.Errorf("%d instances' health, want %d", len(r.Health), tc.want)
-			}
-			st, was := r.Collectors[0], first.Collectors[0]
-			if st.Name != "health" || aliyun.ErrorCode(st.Err) != "Forbidden.RAM" || was.Err != nil {
-				t.Errorf("health status %+v after %+v, want Forbidden.RAM after success", st, was)
-			}
-			if st.LastSuccess.IsZero() || !st.LastSuccess.Equal(was.LastSuccess) {
-				t.Errorf("last success %v, want the first fetch's %v", st.LastSuccess, was.LastSuccess)
-			}
-		})
-	}
-}
-
 // Health rides the scrape's deadline; a fetch not done by then fails for
 // health alone, and is not a failed region sweep.
 func TestHealthNotFinishedByTheDeadlineFailsOnlyHealth(t *testing.T) {

@@ -96,40 +96,6 @@ func TestWrittenInfoSeriesAreTheCollectedOnes(t *testing.T) {
 	}
 }
 
-// A failed refresh keeps the last good listing up to --collector.max-staleness
-// past its refresh interval, and reports ecs_collector_up{collector="info"} 0.
-func TestFailedInfoRefreshKeepsThePreviousListingWithinMaxStaleness(t *testing.T) {
-	for _, tc := range []struct {
-		name         string
-		maxStaleness time.Duration
-		want         int
-	}{
-		{"within the limit the previous listing is served", time.Hour, 2},
-		{"zero never serves a listing after a failed refresh", 0, 0},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			infos := awkwardInfos()
-			e := New(smallFleet(), Options{Regions: []string{"cn-hangzhou"}, MaxStaleness: tc.maxStaleness,
-				Info: InfoOptions{Source: infos, Refresh: time.Millisecond}})
-			defer e.Close()
-			waitForInfo(t, e, 2)
-			infos.fail.Store(true)
-			before := infos.calls.Load()
-			waitFor(t, "two failed refreshes", func() bool { return infos.calls.Load() >= before+2 })
-			waitFor(t, "the listing's staleness limit", func() bool {
-				return testutil.CollectAndCount(e.ScrapeCollector(context.Background()), "ecs_instance_info") == tc.want
-			})
-			r := e.Sweep(context.Background()).Regions[0]
-			if n := len(r.Infos); n != tc.want {
-				t.Errorf("%d infos after failed refreshes, want %d", n, tc.want)
-			}
-			if st := r.Collectors[0]; st.Name != "info" || aliyun.ErrorCode(st.Err) != "Throttling.User" || st.LastSuccess.IsZero() {
-				t.Errorf("info collector status %+v, want the refresh's Throttling.User and the last success", st)
-			}
-		})
-	}
-}
-
 func TestTagLabels(t *testing.T) {
 	got, err := TagLabels([]string{"team", "cost-center", "env.name", "Owner", "部门"})
 	if err != nil {
