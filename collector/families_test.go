@@ -1,20 +1,13 @@
 package collector
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	dto "github.com/prometheus/client_model/go"
 )
 
 // everyCollector is an Exporter of awkwardFleet with every optional
@@ -60,17 +53,11 @@ func TestWrittenFamiliesAreTheCollectedOnes(t *testing.T) {
 				}
 			}
 			for name, want := range collected {
-				got := fast[name]
-				if got == nil {
+				if fast[name] == nil {
 					t.Errorf("%s: not written", name)
 					continue
 				}
-				if got.GetHelp() != want.GetHelp() || got.GetType() != want.GetType() {
-					t.Errorf("%s: HELP/TYPE %q %v, want %q %v", name, got.GetHelp(), got.GetType(), want.GetHelp(), want.GetType())
-				}
-				if g, w := seriesLines(got), seriesLines(want); !slices.Equal(g, w) {
-					t.Errorf("%s written:\n%s\ncollected:\n%s", name, strings.Join(g, "\n"), strings.Join(w, "\n"))
-				}
+				sameFamily(t, name, fast[name], want)
 			}
 			for name, mf := range fast {
 				if collected[name] == nil && len(mf.GetMetric()) > 0 {
@@ -90,30 +77,4 @@ func TestEveryCollectorLintsClean(t *testing.T) {
 	for _, p := range problems {
 		t.Errorf("lint: %s: %s", p.Metric, p.Text)
 	}
-}
-
-// writtenResult parses what WriteInstanceFamilies writes of res.
-func writtenResult(t *testing.T, e *Exporter, res *Result) map[string]*dto.MetricFamily {
-	t.Helper()
-	var b bytes.Buffer
-	if err := e.WriteInstanceFamilies(bufio.NewWriter(&b), res); err != nil {
-		t.Fatal(err)
-	}
-	return testenv.Parse(t, b.Bytes())
-}
-
-// gathered is what c collects, by family name.
-func gathered(t *testing.T, c prometheus.Collector) map[string]*dto.MetricFamily {
-	t.Helper()
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(c)
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]*dto.MetricFamily{}
-	for _, mf := range mfs {
-		out[mf.GetName()] = mf
-	}
-	return out
 }

@@ -91,9 +91,7 @@ func TestWrittenInfoSeriesAreTheCollectedOnes(t *testing.T) {
 	if got == nil || want == nil {
 		t.Fatalf("info family missing: written %v, collected %v", got != nil, want != nil)
 	}
-	if g, w := seriesLines(got), seriesLines(want); strings.Join(g, "\n") != strings.Join(w, "\n") || got.GetHelp() != want.GetHelp() {
-		t.Errorf("written:\n%s\ncollected:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
-	}
+	sameFamily(t, "ecs_instance_info", got, want)
 }
 
 func TestTagLabels(t *testing.T) {

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
+	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv/fakesource"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -49,15 +51,9 @@ func TestWrittenStatusSeriesAreTheCollectedOnes(t *testing.T) {
 				t.Fatal("no ecs_instance_status in the written output")
 			}
 			want := collectorFamily(t, e, "ecs_instance_status")
-			if got.GetHelp() != want.GetHelp() || got.GetType() != want.GetType() {
-				t.Errorf("HELP/TYPE %q %v, want %q %v", got.GetHelp(), got.GetType(), want.GetHelp(), want.GetType())
-			}
-			g, w := seriesLines(got), seriesLines(want)
-			if !slices.Equal(g, w) {
-				t.Errorf("written series:\n%s\ncollected series:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
-			}
-			if len(w) != map[bool]int{false: 7*5 + 1, true: 7}[onlyCurrent] {
-				t.Errorf("%d series", len(w))
+			sameFamily(t, "ecs_instance_status", got, want)
+			if n := len(want.GetMetric()); n != map[bool]int{false: 7*5 + 1, true: 7}[onlyCurrent] {
+				t.Errorf("%d series", n)
 			}
 		})
 	}
@@ -67,18 +63,45 @@ func TestWrittenStatusSeriesAreTheCollectedOnes(t *testing.T) {
 // client_golang path.
 func collectorFamily(t *testing.T, e *Exporter, name string) *dto.MetricFamily {
 	t.Helper()
+	return gathered(t, e.ScrapeCollector(context.Background()))[name]
+}
+
+// writtenResult parses what WriteInstanceFamilies writes of res.
+func writtenResult(t *testing.T, e *Exporter, res *Result) map[string]*dto.MetricFamily {
+	t.Helper()
+	var b bytes.Buffer
+	if err := e.WriteInstanceFamilies(bufio.NewWriter(&b), res); err != nil {
+		t.Fatal(err)
+	}
+	return testenv.Parse(t, b.Bytes())
+}
+
+// gathered is what c collects, by family name.
+func gathered(t *testing.T, c prometheus.Collector) map[string]*dto.MetricFamily {
+	t.Helper()
 	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(e.ScrapeCollector(context.Background()))
+	reg.MustRegister(c)
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := map[string]*dto.MetricFamily{}
 	for _, mf := range mfs {
-		if mf.GetName() == name {
-			return mf
-		}
+		out[mf.GetName()] = mf
 	}
-	return nil
+	return out
+}
+
+// sameFamily checks that got, a written family, has the HELP, TYPE and
+// series of want, the one collected through client_golang.
+func sameFamily(t *testing.T, name string, got, want *dto.MetricFamily) {
+	t.Helper()
+	if got.GetHelp() != want.GetHelp() || got.GetType() != want.GetType() {
+		t.Errorf("%s: HELP/TYPE %q %v, want %q %v", name, got.GetHelp(), got.GetType(), want.GetHelp(), want.GetType())
+	}
+	if g, w := seriesLines(got), seriesLines(want); !slices.Equal(g, w) {
+		t.Errorf("%s written:\n%s\ncollected:\n%s", name, strings.Join(g, "\n"), strings.Join(w, "\n"))
+	}
 }
 
 // seriesLines is a family's samples as sorted "labels value" lines.
