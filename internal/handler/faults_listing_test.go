@@ -2,8 +2,14 @@ package handler_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 )
@@ -63,6 +69,45 @@ func onFaultyPage(page int, do func(sim *simulator.Server)) func(cfg *simulator.
 			if region == faulty && p == at {
 				once.Do(func() { do(*sim) })
 			}
+		}
+	}
+}
+
+// holdPageUntilAnswered returns a front for the simulator: a reverse proxy
+// that holds the region's request for page held until the answer to page
+// first has gone back to the client (or 10s have passed, in case the client
+// never asks for it). The signature stays valid: the proxy keeps the Host
+// the client signed.
+func holdPageUntilAnswered(region string, held, first int) func(t *testing.T, base string) (string, func()) {
+	return func(t *testing.T, base string) (string, func()) {
+		target, err := url.Parse(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		proxy.Transport = &http.Transport{Proxy: nil}
+		answered := make(chan struct{})
+		var once sync.Once
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			page, _ := strconv.Atoi(q.Get("PageNumber"))
+			if q.Get("RegionId") == region && page == held {
+				select {
+				case <-answered:
+				case <-time.After(10 * time.Second):
+					t.Logf("page %d was never asked for; page %d goes on", first, held)
+				case <-r.Context().Done():
+					return
+				}
+			}
+			proxy.ServeHTTP(w, r)
+			if q.Get("RegionId") == region && page == first {
+				once.Do(func() { close(answered) })
+			}
+		}))
+		return srv.URL, func() {
+			srv.Close()
+			proxy.Transport.(*http.Transport).CloseIdleConnections()
 		}
 	}
 }
