@@ -2,40 +2,19 @@ package handler_test
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv/fakesource"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
-	"go.uber.org/goleak"
 )
-
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// smallFleet has a failing region and an ID that needs escaping.
-func smallFleet() *fakesource.Fleets {
-	return &fakesource.Fleets{
-		Instances: map[string][]aliyun.Instance{
-			"cn-hangzhou":  {{ID: "i-a", Status: "Running"}, {ID: "i-b", Status: "Stopped"}},
-			"eu-central-1": {{ID: "i-\"odd\"", Status: "Hibernated"}},
-		},
-		Errs: map[string]error{
-			"cn-shanghai": &aliyun.Error{Code: "InvalidRegionId.NotFound", HTTPStatus: 404, Err: errors.New("The specified RegionId does not exist.")},
-		},
-	}
-}
 
 // longLived gathers e's own counters, as the exporter's registry does.
 func longLived(e *collector.Exporter) prometheus.Gatherer {
@@ -44,19 +23,6 @@ func longLived(e *collector.Exporter) prometheus.Gatherer {
 		reg.MustRegister(e)
 		return reg.Gather()
 	})
-}
-
-// get serves one request through h and returns the response and its body.
-func get(t *testing.T, h http.Handler, target string) (*http.Response, string) {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
-	resp := rec.Result()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(body)
 }
 
 func TestMetricsServesHealthAndLongLivedMetricsToo(t *testing.T) {

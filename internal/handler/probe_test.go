@@ -1,17 +1,11 @@
 package handler_test
 
 import (
-	"context"
-	"math"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/ecs-exporter/aliyun_ecs_exporter/aliyun"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/collector"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/handler"
 )
@@ -89,15 +83,6 @@ func TestProberUsesTheAccountsOptions(t *testing.T) {
 	}
 }
 
-// stuckSource never answers: each call waits until its context ends.
-type stuckSource struct{ calls atomic.Int64 }
-
-func (s *stuckSource) InstanceStatuses(ctx context.Context, _ string, _ []string) ([]aliyun.Instance, error) {
-	s.calls.Add(1)
-	<-ctx.Done()
-	return nil, &aliyun.Error{Code: aliyun.CodeTimeout, Err: ctx.Err()}
-}
-
 // /probe follows the rule for shared sweeps: a short probe that joins a
 // long probe's sweep of the same target counts its own timeout and reports
 // how long it waited.
@@ -117,11 +102,7 @@ func TestShortProbeJoiningALongProbeCountsItsOwnTimeout(t *testing.T) {
 		}
 	}
 
-	req := httptest.NewRequest(http.MethodGet, "/probe?region=cn-hangzhou", nil)
-	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "0.5")
-	rec := httptest.NewRecorder()
-	p.ServeHTTP(rec, req)
-	body := rec.Body.String()
+	_, body := getWithin(t, p, "/probe?region=cn-hangzhou", "0.5")
 	for _, want := range []string{`ecs_up{region="cn-hangzhou"} 0`, `ecs_scrape_errors_total{code="timeout",region="cn-hangzhou"} 1`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("short probe lacks %s", want)
@@ -135,19 +116,6 @@ func TestShortProbeJoiningALongProbeCountsItsOwnTimeout(t *testing.T) {
 	}
 	p.Close()
 	<-long
-}
-
-// sample is the value of the series in a text-format body, NaN if absent.
-func sample(body, series string) float64 {
-	for _, line := range strings.Split(body, "\n") {
-		if v, ok := strings.CutPrefix(line, series+" "); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err == nil {
-				return f
-			}
-		}
-	}
-	return math.NaN()
 }
 
 func TestProberListsTheTargetsItHasProbed(t *testing.T) {
