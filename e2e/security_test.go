@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -79,4 +80,14 @@ func secWrite(t *testing.T, path string, data []byte) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// secCredentialsFile writes a credentials file of one access key,
+// LTAIfromfile, whose secret is given by secretLine (well-formed or not),
+// and returns its path.
+func secCredentialsFile(t *testing.T, secretLine string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "credentials")
+	secWrite(t, path, []byte("[default]\ntype = access_key\naccess_key_id = LTAIfromfile\n"+secretLine+"\n"))
+	return path
 }
