@@ -8,32 +8,25 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	dto "github.com/prometheus/client_model/go"
 )
 
-// waitForSeries scrapes url until family has want series.
-func waitForSeries(t *testing.T, url, family string, want int) (map[string]*dto.MetricFamily, []byte) {
+// waitForSeries scrapes url until family has want series, and returns that
+// scrape, parsed and as served, and how many scrapes it took.
+func waitForSeries(t *testing.T, url, family string, want int) (map[string]*dto.MetricFamily, []byte, int) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		code, body := scrape(t, url)
-		if code != http.StatusOK {
-			t.Fatalf("GET %s: %d\n%s", url, code, body)
+	var mfs map[string]*dto.MetricFamily
+	body, scrapes := scrapeUntil(t, url, func(body []byte) error {
+		mfs = testenv.Parse(t, body)
+		if got := len(mfs[family].GetMetric()); got != want {
+			return fmt.Errorf("%s has %d series, want %d", family, got, want)
 		}
-		mfs := testenv.Parse(t, body)
-		got := len(mfs[family].GetMetric())
-		if got == want {
-			return mfs, body
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s has %d series after 30s, want %d", family, got, want)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
+	return mfs, body, scrapes
 }
 
 func TestInfoMetricCarriesEscapedNamesAndAllowlistedTags(t *testing.T) {
@@ -46,7 +39,7 @@ func TestInfoMetricCarriesEscapedNamesAndAllowlistedTags(t *testing.T) {
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou",
 		"--collector.info", "--collector.info.tags=team,cost-center")
 
-	mfs, body := waitForSeries(t, exp.URL+"/metrics", "ecs_instance_info", len(fleet))
+	mfs, body, _ := waitForSeries(t, exp.URL+"/metrics", "ecs_instance_info", len(fleet))
 	got := map[string]map[string]string{}
 	for _, m := range mfs["ecs_instance_info"].GetMetric() {
 		l := testenv.Labels(m)
