@@ -41,11 +41,10 @@ func goldenFleets() map[string][]simulator.Instance {
 
 func TestGoldenExposition(t *testing.T) {
 	fleets := goldenFleets()
-	_, base := startAccount(t, fleets)
 	// A refresh of an hour keeps the failed info and event listings of
 	// cn-shanghai from being retried (after a tenth of it) while the test runs.
-	exp := startExporter(t, keyEnv(t),
-		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=cn-shanghai",
+	exp := startOnAccount(t, fleets, keyEnv(t),
+		"--aliyun.region=cn-hangzhou", "--aliyun.region=cn-shanghai",
 		"--aliyun.region=eu-central-1", "--collector.info", "--collector.info.tags=env",
 		"--collector.info.refresh=1h", "--collector.health", "--collector.events", "--collector.events.refresh=1h")
 
