@@ -20,16 +20,17 @@ import (
 // scrape fetches path and returns the status and body.
 func scrape(t *testing.T, url string) (int, []byte) {
 	t.Helper()
-	code, body, err := fetchURL(url, nil)
+	code, body, err := fetchURL(http.DefaultClient, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return code, body
 }
 
-// fetchURL fetches url with header, within a minute, and returns the status and
-// body; unlike scrape it is safe in a goroutine other than the test's.
-func fetchURL(url string, header http.Header) (int, []byte, error) {
+// fetchURL fetches url with client and header, within a minute, and returns
+// the status and body; unlike scrape it is safe in a goroutine other than the
+// test's.
+func fetchURL(client *http.Client, url string, header http.Header) (int, []byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -39,7 +40,7 @@ func fetchURL(url string, header http.Header) (int, []byte, error) {
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return 0, nil, err
 	}
