@@ -36,13 +36,7 @@ func (s *stack) testStoppedAlert(t *testing.T) {
 	target := s.regions[regionHealthy][0]
 	labels := map[string]string{"alertname": "EcsInstanceStopped", "instance_id": target.ID, "region": regionHealthy}
 	running := fmt.Sprintf(`ecs_instance_status{instance_id=%q, status="Running"} == 1`, target.ID)
-	if err := testenv.Eventually(30*time.Second, 100*time.Millisecond, func() error {
-		r, err := s.prom.query(running, 0)
-		if err == nil && len(r) == 0 {
-			err = fmt.Errorf("%s: no result", running)
-		}
-		return err
-	}); err != nil {
+	if err := s.waitForData(running, 0, 30*time.Second); err != nil {
 		t.Fatalf("Prometheus never saw %s Running: %v", target.ID, err)
 	}
 
@@ -89,13 +83,7 @@ func (s *stack) testStoppedAlert(t *testing.T) {
 	failing := time.Now()
 	s.sim.InjectFault(regionHealthy, simulator.Fault{Action: "DescribeInstanceStatus", Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable"})
 	down := fmt.Sprintf(`ecs_up{region=%q} == 0`, regionHealthy)
-	if err := testenv.Eventually(30*time.Second, 100*time.Millisecond, func() error {
-		r, err := s.prom.query(down, 0)
-		if err == nil && len(r) == 0 {
-			err = fmt.Errorf("%s: no result", down)
-		}
-		return err
-	}); err != nil {
+	if err := s.waitForData(down, 0, 30*time.Second); err != nil {
 		t.Fatalf("the region's sweeps never failed: %v", err)
 	}
 	firingNow := fmt.Sprintf(`ALERTS{alertname="EcsInstanceStopped", alertstate="firing", instance_id=%q}`, target.ID)
@@ -268,18 +256,24 @@ func expand(t *testing.T, expr string) string {
 	return out
 }
 
-// expectData polls expr (an instant query, or a range query over rangeOf)
-// until it returns a series with data, for up to a minute: some need a few
-// scrapes (rates, the throttled share) before they have any.
-func (s *stack) expectData(t *testing.T, expr string, rangeOf time.Duration) {
-	t.Helper()
-	err := testenv.Eventually(time.Minute, 500*time.Millisecond, func() error {
+// waitForData polls expr (an instant query, or a range query over rangeOf)
+// until it returns a series with data, and returns the last error after
+// timeout.
+func (s *stack) waitForData(expr string, rangeOf, timeout time.Duration) error {
+	return testenv.Eventually(timeout, 200*time.Millisecond, func() error {
 		res, err := s.prom.query(expr, rangeOf)
 		if err == nil && len(res) == 0 {
-			err = fmt.Errorf("no data")
+			err = fmt.Errorf("%s: no data", expr)
 		}
 		return err
 	})
+}
+
+// expectData checks that expr returns a series with data within a minute:
+// some need a few scrapes (rates, the throttled share) before they have any.
+func (s *stack) expectData(t *testing.T, expr string, rangeOf time.Duration) {
+	t.Helper()
+	err := s.waitForData(expr, rangeOf, time.Minute)
 	kind := "instant query"
 	if rangeOf > 0 {
 		kind = "range query"

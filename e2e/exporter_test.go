@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -41,6 +43,48 @@ func startAccount(t *testing.T, fleets map[string][]simulator.Instance) (*simula
 		Credentials: map[string]simulator.Credential{testKey: {Secret: testSecret}},
 		Regions:     fleets,
 	})
+}
+
+// startOnAccount runs the exporter with env and args against a simulator
+// of fleets opened by testKey, until the test ends.
+func startOnAccount(t *testing.T, fleets map[string][]simulator.Instance, env []string, args ...string) *testenv.Exporter {
+	t.Helper()
+	_, base := startAccount(t, fleets)
+	return startExporter(t, env, append([]string{"--aliyun.endpoint=" + base}, args...)...)
+}
+
+// twoAccounts runs one simulator per account, each knowing only its own
+// key, and writes the credentials file and --config.file that name them.
+func twoAccounts(t *testing.T, regions []string) (configFile string, env []string, fleets map[string]map[string][]simulator.Instance) {
+	t.Helper()
+	dir := t.TempDir()
+	fleets = map[string]map[string][]simulator.Instance{}
+	var creds, cfg strings.Builder
+	cfg.WriteString("accounts:\n")
+	for i, acct := range []string{"shop", "bank"} {
+		key, secret := fmt.Sprintf("LTAI%skey", acct), fmt.Sprintf("%s-secret", acct)
+		fleets[acct] = map[string][]simulator.Instance{}
+		for j, r := range regions {
+			fleets[acct][r] = simulator.GenerateFleet(r, 20+10*i+j, int64(100*i+j))
+			// Give each account's instances IDs of their own.
+			for k := range fleets[acct][r] {
+				fleets[acct][r][k].ID = acct + "-" + fleets[acct][r][k].ID
+			}
+		}
+		_, base := testenv.StartSimulator(t, simulator.Config{
+			Credentials: map[string]simulator.Credential{key: {Secret: secret}},
+			Regions:     fleets[acct],
+		})
+		fmt.Fprintf(&creds, "[%s]\ntype = access_key\naccess_key_id = %s\naccess_key_secret = %s\n\n", acct, key, secret)
+		fmt.Fprintf(&cfg, "  %s:\n    credentials:\n      profile: %s\n    endpoint: %s\n    regions: [%s]\n",
+			acct, acct, base, strings.Join(regions, ", "))
+	}
+	credFile := filepath.Join(dir, "credentials")
+	configFile = filepath.Join(dir, "accounts.yml")
+	for path, text := range map[string]string{credFile: creds.String(), configFile: cfg.String()} {
+		secWrite(t, path, []byte(text))
+	}
+	return configFile, testenv.PinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile), fleets
 }
 
 // keyEnv is a pinned environment that holds testKey as the access key.
@@ -115,11 +159,9 @@ func TestBinaryExportsEveryRegionAndSurvivesABadOne(t *testing.T) {
 		"eu-central-1": {},
 		"us-west-1":    simulator.GenerateFleet("us-west-1", 12, 12),
 	}
-	_, base := startAccount(t, fleets)
 	trap, hits := proxyTrap(t)
 	env := keyEnv(t, "HTTP_PROXY="+trap, "HTTPS_PROXY="+trap)
-	exp := startExporter(t, env,
-		"--aliyun.endpoint="+base,
+	exp := startOnAccount(t, fleets, env,
 		"--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1",
 		"--aliyun.region=us-west-1", "--aliyun.region=xx-nowhere-1",
 		"--log.level=debug",

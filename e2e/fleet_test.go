@@ -3,37 +3,28 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 	dto "github.com/prometheus/client_model/go"
 )
 
-// waitForSeries scrapes url until family has want series.
-func waitForSeries(t *testing.T, url, family string, want int) (map[string]*dto.MetricFamily, []byte) {
+// waitForSeries scrapes url until family has want series, and returns that
+// scrape, parsed and as served, and how many scrapes it took.
+func waitForSeries(t *testing.T, url, family string, want int) (map[string]*dto.MetricFamily, []byte, int) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		code, body := scrape(t, url)
-		if code != http.StatusOK {
-			t.Fatalf("GET %s: %d\n%s", url, code, body)
+	var mfs map[string]*dto.MetricFamily
+	body, scrapes := scrapeUntil(t, url, func(body []byte) error {
+		mfs = testenv.Parse(t, body)
+		if got := len(mfs[family].GetMetric()); got != want {
+			return fmt.Errorf("%s has %d series, want %d", family, got, want)
 		}
-		mfs := testenv.Parse(t, body)
-		got := len(mfs[family].GetMetric())
-		if got == want {
-			return mfs, body
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s has %d series after 30s, want %d", family, got, want)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
+	return mfs, body, scrapes
 }
 
 func TestInfoMetricCarriesEscapedNamesAndAllowlistedTags(t *testing.T) {
@@ -41,12 +32,10 @@ func TestInfoMetricCarriesEscapedNamesAndAllowlistedTags(t *testing.T) {
 	fleet[0].Name = `checkout-db-2 "primary" \ 主库`
 	fleet[1].Name = "web\nfront"
 	fleet[2].Tags = map[string]string{"team": `pay"ments\`, "cost-center": "ünïcode", "secret-tag": "not exported"}
-	_, base := startAccount(t, map[string][]simulator.Instance{"cn-hangzhou": fleet})
-	exp := startExporter(t, keyEnv(t),
-		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou",
-		"--collector.info", "--collector.info.tags=team,cost-center")
+	exp := startOnAccount(t, map[string][]simulator.Instance{"cn-hangzhou": fleet}, keyEnv(t),
+		"--aliyun.region=cn-hangzhou", "--collector.info", "--collector.info.tags=team,cost-center")
 
-	mfs, body := waitForSeries(t, exp.URL+"/metrics", "ecs_instance_info", len(fleet))
+	mfs, body, _ := waitForSeries(t, exp.URL+"/metrics", "ecs_instance_info", len(fleet))
 	got := map[string]map[string]string{}
 	for _, m := range mfs["ecs_instance_info"].GetMetric() {
 		l := testenv.Labels(m)
@@ -82,9 +71,7 @@ func TestRegionAllDiscoversTheAccountsRegions(t *testing.T) {
 		"ap-southeast-1": simulator.GenerateFleet("ap-southeast-1", 5, 2),
 		"eu-central-1":   {},
 	}
-	_, base := startAccount(t, regions)
-	exp := startExporter(t, keyEnv(t),
-		"--aliyun.endpoint="+base, "--aliyun.region=all")
+	exp := startOnAccount(t, regions, keyEnv(t), "--aliyun.region=all")
 	code, body := scrape(t, exp.URL+"/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics: %d", code)
@@ -101,42 +88,6 @@ func TestRegionAllDiscoversTheAccountsRegions(t *testing.T) {
 	if want := []string{"ap-southeast-1", "cn-hangzhou", "eu-central-1"}; !slices.Equal(got, want) {
 		t.Errorf("discovered regions %v, want %v", got, want)
 	}
-}
-
-// twoAccounts runs one simulator per account, each knowing only its own
-// key, and writes the credentials file and --config.file that name them.
-func twoAccounts(t *testing.T, regions []string) (configFile string, env []string, fleets map[string]map[string][]simulator.Instance) {
-	t.Helper()
-	dir := t.TempDir()
-	fleets = map[string]map[string][]simulator.Instance{}
-	var creds, cfg strings.Builder
-	cfg.WriteString("accounts:\n")
-	for i, acct := range []string{"shop", "bank"} {
-		key, secret := fmt.Sprintf("LTAI%skey", acct), fmt.Sprintf("%s-secret", acct)
-		fleets[acct] = map[string][]simulator.Instance{}
-		for j, r := range regions {
-			fleets[acct][r] = simulator.GenerateFleet(r, 20+10*i+j, int64(100*i+j))
-			// Give each account's instances IDs of their own.
-			for k := range fleets[acct][r] {
-				fleets[acct][r][k].ID = acct + "-" + fleets[acct][r][k].ID
-			}
-		}
-		_, base := testenv.StartSimulator(t, simulator.Config{
-			Credentials: map[string]simulator.Credential{key: {Secret: secret}},
-			Regions:     fleets[acct],
-		})
-		fmt.Fprintf(&creds, "[%s]\ntype = access_key\naccess_key_id = %s\naccess_key_secret = %s\n\n", acct, key, secret)
-		fmt.Fprintf(&cfg, "  %s:\n    credentials:\n      profile: %s\n    endpoint: %s\n    regions: [%s]\n",
-			acct, acct, base, strings.Join(regions, ", "))
-	}
-	credFile := filepath.Join(dir, "credentials")
-	configFile = filepath.Join(dir, "accounts.yml")
-	for path, text := range map[string]string{credFile: creds.String(), configFile: cfg.String()} {
-		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return configFile, testenv.PinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile), fleets
 }
 
 func TestProbeIsExactForTwoAccountsWithDifferentKeys(t *testing.T) {

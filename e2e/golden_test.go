@@ -13,17 +13,14 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
 // update, set by -update, rewrites the golden file instead of comparing.
@@ -44,15 +41,16 @@ func goldenFleets() map[string][]simulator.Instance {
 
 func TestGoldenExposition(t *testing.T) {
 	fleets := goldenFleets()
-	_, base := startAccount(t, fleets)
 	// A refresh of an hour keeps the failed info and event listings of
 	// cn-shanghai from being retried (after a tenth of it) while the test runs.
-	exp := startExporter(t, keyEnv(t),
-		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=cn-shanghai",
+	exp := startOnAccount(t, fleets, keyEnv(t),
+		"--aliyun.region=cn-hangzhou", "--aliyun.region=cn-shanghai",
 		"--aliyun.region=eu-central-1", "--collector.info", "--collector.info.tags=env",
 		"--collector.info.refresh=1h", "--collector.health", "--collector.events", "--collector.events.refresh=1h")
 
-	body, scrapes := scrapeUntilInfo(t, exp.URL+"/metrics", len(fleets["cn-hangzhou"])+len(fleets["eu-central-1"]))
+	// Scrape until the background info listing has arrived for every
+	// instance.
+	_, body, scrapes := waitForSeries(t, exp.URL+"/metrics", "ecs_instance_info", len(fleets["cn-hangzhou"])+len(fleets["eu-central-1"]))
 	got := normalizeExposition(t, body, scrapes)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(goldenPath), 0o755); err != nil {
@@ -71,26 +69,6 @@ func TestGoldenExposition(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("the exposition differs from %s (if the change is meant, refresh it: go test -run Golden ./e2e/ -update):\n%s",
 			goldenPath, lineDiff(string(want), string(got)))
-	}
-}
-
-// scrapeUntilInfo scrapes until the background info listing has arrived
-// for want instances, and returns that scrape and how many scrapes it took.
-func scrapeUntilInfo(t *testing.T, url string, want int) ([]byte, int) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for n := 1; ; n++ {
-		code, body := scrape(t, url)
-		if code != http.StatusOK {
-			t.Fatalf("GET %s: HTTP %d", url, code)
-		}
-		if len(testenv.Series(testenv.Parse(t, body), "ecs_instance_info", "instance_id")) == want {
-			return body, n
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("ecs_instance_info never reached %d series in 30s:\n%s", want, body)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -4,7 +4,6 @@ package e2e
 // environment.
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,8 +12,7 @@ import (
 
 func TestCredentialsFromAMountedFileWork(t *testing.T) {
 	_, base, fleets := secSimulator(t)
-	credFile := filepath.Join(t.TempDir(), "credentials")
-	secWrite(t, credFile, []byte("[default]\ntype = access_key\naccess_key_id = LTAIfromfile\naccess_key_secret = "+secFileSecret+"\n"))
+	credFile := secCredentialsFile(t, "access_key_secret = "+secFileSecret)
 	exp := startExporter(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1")
 	mfs, _, _ := scrapeFleets(t, exp.URL+"/metrics", fleets)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -95,8 +94,7 @@ func TestSecretsNeverAppearInLogsMetricsPagesOrErrors(t *testing.T) {
 
 	// 3. A credentials file the chain cannot read, with the secret on a
 	// malformed line: the start-up error must not quote it.
-	credFile := filepath.Join(t.TempDir(), "credentials")
-	secWrite(t, credFile, []byte("[default]\ntype = access_key\naccess_key_id = LTAIfromfile\naccess_key_secret "+secFileSecret+"\n"))
+	credFile := secCredentialsFile(t, "access_key_secret "+secFileSecret)
 	startErr := runToExit(t, testenv.PinnedEnv(t, "ALIBABA_CLOUD_CREDENTIALS_FILE="+credFile),
 		"--aliyun.endpoint="+base, "--aliyun.region=cn-hangzhou", "--log.level=debug")
 

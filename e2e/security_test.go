@@ -8,12 +8,10 @@ package e2e
 // simulated account and the helpers they share.
 
 import (
-	"context"
-	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
@@ -52,25 +50,15 @@ func secSimulator(t *testing.T) (*simulator.Server, string, map[string][]simulat
 	return sim, base, fleets
 }
 
-// secGet fetches url with client, with basic auth when user is not empty.
-func secGet(t *testing.T, client *http.Client, url, user, password string) (int, string, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
+// basicAuth is the header that authenticates as user with password, or none
+// when user is empty.
+func basicAuth(user, password string) http.Header {
+	if user == "" {
+		return nil
 	}
-	if user != "" {
-		req.SetBasicAuth(user, password)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body), err
+	r := &http.Request{Header: http.Header{}}
+	r.SetBasicAuth(user, password)
+	return r.Header
 }
 
 // secWrite writes a file only its owner can read, as secrets are kept.
@@ -79,4 +67,14 @@ func secWrite(t *testing.T, path string, data []byte) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// secCredentialsFile writes a credentials file of one access key,
+// LTAIfromfile, whose secret is given by secretLine (well-formed or not),
+// and returns its path.
+func secCredentialsFile(t *testing.T, secretLine string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "credentials")
+	secWrite(t, path, []byte("[default]\ntype = access_key\naccess_key_id = LTAIfromfile\n"+secretLine+"\n"))
+	return path
 }

@@ -99,7 +99,7 @@ func TestWebConfigServesTLSAndRequiresBasicAuth(t *testing.T) {
 		{"right password", metrics, webUser, webPassword, http.StatusOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, body, err := secGet(t, tlsClient, tc.url, tc.user, tc.password)
+			code, body, err := fetchURL(tlsClient, tc.url, basicAuth(tc.user, tc.password))
 			if err != nil {
 				t.Fatalf("GET %s: %v", tc.url, err)
 			}
@@ -107,12 +107,12 @@ func TestWebConfigServesTLSAndRequiresBasicAuth(t *testing.T) {
 				t.Fatalf("GET %s as %q: HTTP %d, want %d", tc.url, tc.user, code, tc.want)
 			}
 			if code != http.StatusOK {
-				if strings.Contains(body, "ecs_") {
+				if strings.Contains(string(body), "ecs_") {
 					t.Errorf("a refused request got metrics:\n%s", body)
 				}
 				return
 			}
-			mfs := testenv.Parse(t, []byte(body))
+			mfs := testenv.Parse(t, body)
 			status := testenv.Series(mfs, "ecs_instance_status", "instance_id", "region", "status")
 			for region, fleet := range fleets {
 				checkFleet(t, status, region, fleet)
@@ -124,17 +124,17 @@ func TestWebConfigServesTLSAndRequiresBasicAuth(t *testing.T) {
 	t.Run("plain HTTP to the TLS listener fails", func(t *testing.T) {
 		plain := &http.Client{Transport: &http.Transport{Proxy: nil}}
 		defer plain.CloseIdleConnections()
-		code, body, err := secGet(t, plain, "http://"+addr+"/metrics", webUser, webPassword)
-		if err == nil && (code == http.StatusOK || strings.Contains(body, "ecs_")) {
+		code, body, err := fetchURL(plain, "http://"+addr+"/metrics", basicAuth(webUser, webPassword))
+		if err == nil && (code == http.StatusOK || strings.Contains(string(body), "ecs_")) {
 			t.Fatalf("plain HTTP got HTTP %d with metrics", code)
 		}
-		t.Logf("plain HTTP: HTTP %d %q, err %v", code, strings.TrimSpace(body), err)
+		t.Logf("plain HTTP: HTTP %d %q, err %v", code, strings.TrimSpace(string(body)), err)
 	})
 
 	t.Run("a client that does not trust the certificate fails", func(t *testing.T) {
 		untrusting := &http.Client{Transport: &http.Transport{Proxy: nil}}
 		defer untrusting.CloseIdleConnections()
-		if _, _, err := secGet(t, untrusting, metrics, webUser, webPassword); err == nil {
+		if _, _, err := fetchURL(untrusting, metrics, basicAuth(webUser, webPassword)); err == nil {
 			t.Fatal("a client without the certificate in its roots connected")
 		}
 	})

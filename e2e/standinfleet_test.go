@@ -40,7 +40,7 @@ type standInStats struct {
 // readStandIn decodes the stand-in's test endpoint path (fleet or stats)
 // into v; safe in any goroutine.
 func readStandIn(base, path string, v any) error {
-	code, body, err := fetchURL(base+"/_standin/"+path, nil)
+	code, body, err := fetchURL(http.DefaultClient, base+"/_standin/"+path, nil)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func scrapeWithTimeout(url, header string) timedScrape {
 		h.Set("X-Prometheus-Scrape-Timeout-Seconds", header)
 	}
 	var body []byte
-	s.Code, body, s.Err = fetchURL(url, h)
+	s.Code, body, s.Err = fetchURL(http.DefaultClient, url, h)
 	s.End = time.Now()
 	if s.Err == nil && s.Code != http.StatusOK {
 		s.Err = fmt.Errorf("GET %s: HTTP %d: %.300s", url, s.Code, body)

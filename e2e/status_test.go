@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -119,24 +120,18 @@ func TestStatusPagesNeverShowASecret(t *testing.T) {
 // parsed page and its text.
 func waitForStatus(t *testing.T, base string, ready func(*html.Node) bool) (*html.Node, string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		code, body := scrape(t, base+"/status")
-		if code != http.StatusOK {
-			t.Fatalf("GET /status: %d\n%s", code, body)
-		}
-		doc, err := html.Parse(bytes.NewReader(body))
-		if err != nil {
+	var doc *html.Node
+	body, _ := scrapeUntil(t, base+"/status", func(body []byte) error {
+		var err error
+		if doc, err = html.Parse(bytes.NewReader(body)); err != nil {
 			t.Fatalf("/status is not HTML: %v", err)
 		}
-		if ready(doc) {
-			return doc, string(body)
+		if !ready(doc) {
+			return fmt.Errorf("/status is not ready:\n%s", body)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/status never got ready:\n%s", body)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
+	return doc, string(body)
 }
 
 // screenshot has headless Chromium take a picture of url, into

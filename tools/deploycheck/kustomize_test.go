@@ -8,13 +8,13 @@ import (
 	"testing"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/tools/promrule"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/tools/strictyaml"
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
 
@@ -29,36 +29,37 @@ type rendered struct {
 	namespaces     map[string]bool
 }
 
+// kustomize builds the kustomization in dir, relative to the repository.
+func kustomize(dir string) (resmap.ResMap, error) {
+	return krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(root, dir))
+}
+
+// build builds the kustomization in dir and decodes each object strictly
+// into the API type kubeTypes names for it, and into its field.
 func build(t *testing.T, dir string) *rendered {
 	t.Helper()
-	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
-	m, err := k.Run(filesys.MakeFsOnDisk(), filepath.Join(root, dir))
+	m, err := kustomize(dir)
 	if err != nil {
 		t.Fatalf("kustomize build %s: %v", dir, err)
 	}
 	r := &rendered{namespaces: map[string]bool{}}
-	// Each kind decodes into its field; the field's nil pointer is allocated
-	// by the decoder.
-	targets := map[string]any{
-		"Deployment": &r.deployment, "Service": &r.service, "ServiceAccount": &r.serviceAccount,
-		"ServiceMonitor": &r.serviceMonitor, "PrometheusRule": &r.prometheusRule, "NetworkPolicy": &r.networkPolicy,
-	}
 	seen := map[string]bool{}
 	for _, res := range m.Resources() {
 		data, err := res.AsYAML()
 		if err != nil {
 			t.Fatal(err)
 		}
-		obj, ok := targets[res.GetKind()]
-		if !ok {
-			t.Fatalf("%s builds an unexpected %s", dir, res.GetKind())
-		}
 		if seen[res.GetKind()] {
 			t.Fatalf("%s builds more than one %s", dir, res.GetKind())
 		}
 		seen[res.GetKind()] = true
-		if err := strictyaml.Unmarshal(data, obj); err != nil {
+		_, obj, err := decodeObject(data)
+		if err != nil {
 			t.Fatalf("%s: %s does not decode strictly: %v", dir, res.GetKind(), err)
+		}
+		if !setField(obj, &r.deployment) && !setField(obj, &r.service) && !setField(obj, &r.serviceAccount) &&
+			!setField(obj, &r.serviceMonitor) && !setField(obj, &r.prometheusRule) && !setField(obj, &r.networkPolicy) {
+			t.Fatalf("%s builds an unexpected %s", dir, res.GetKind())
 		}
 		r.namespaces[res.GetNamespace()] = true
 	}
@@ -67,6 +68,16 @@ func build(t *testing.T, dir string) *rendered {
 		t.Fatalf("%s does not build every object: %+v", dir, r)
 	}
 	return r
+}
+
+// setField puts obj into *field if it has the field's type, and reports
+// whether it did.
+func setField[T any](obj any, field **T) bool {
+	o, ok := obj.(*T)
+	if ok {
+		*field = o
+	}
+	return ok
 }
 
 func exporterContainer(t *testing.T, d *appsv1.Deployment) corev1.Container {
@@ -243,7 +254,7 @@ func TestEveryKustomizationBuildsIntoStrictObjects(t *testing.T) {
 	}
 	for _, dir := range dirs {
 		t.Run(dir, func(t *testing.T) {
-			m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), filepath.Join(root, dir))
+			m, err := kustomize(dir)
 			if err != nil {
 				t.Fatalf("kustomize build: %v", err)
 			}

@@ -82,7 +82,8 @@ func stripComments(doc []byte) []byte {
 	return out
 }
 
-// decodeKube decodes one Kubernetes manifest (or a JSON patch) strictly.
+// decodeKube decodes one Kubernetes manifest (or a JSON patch) strictly, and
+// returns what it is.
 func decodeKube(doc []byte) (string, error) {
 	if bytes.HasPrefix(bytes.TrimSpace(doc), []byte("[")) {
 		var ops []jsonPatchOp
@@ -96,22 +97,30 @@ func decodeKube(doc []byte) (string, error) {
 		}
 		return "JSON patch", nil
 	}
+	gvk, _, err := decodeObject(doc)
+	return gvk, err
+}
+
+// decodeObject decodes one Kubernetes manifest strictly into the API type
+// of its apiVersion/kind, and returns both.
+func decodeObject(doc []byte) (string, any, error) {
 	var head struct {
 		APIVersion string `json:"apiVersion"`
 		Kind       string `json:"kind"`
 	}
 	if err := yaml.Unmarshal(doc, &head); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	gvk := head.APIVersion + "/" + head.Kind
 	newObj, ok := kubeTypes[gvk]
 	if !ok {
-		return "", fmt.Errorf("no API type known for %q", gvk)
+		return "", nil, fmt.Errorf("no API type known for %q", gvk)
 	}
-	if err := strictyaml.Unmarshal(doc, newObj()); err != nil {
-		return "", fmt.Errorf("%s: %w", gvk, err)
+	obj := newObj()
+	if err := strictyaml.Unmarshal(doc, obj); err != nil {
+		return "", nil, fmt.Errorf("%s: %w", gvk, err)
 	}
-	return gvk, nil
+	return gvk, obj, nil
 }
 
 func TestEveryYAMLFileInDeployParsesAndKubernetesObjectsDecodeStrictly(t *testing.T) {
