@@ -35,7 +35,7 @@
 // # The path of one call
 //
 //	InstanceStatuses                       client.go: one sweep per zone, merged
-//	  sweepZone → pass → fetchPages → page pager.go: page 1, then the rest at once
+//	  sweepZone → pass → countedPages      pager.go, counted.go: page 1, then the rest at once
 //	    call                               call.go: retries with backoff, within the deadline
 //	      limitedRequester                 limits.go: rate limit, region slot, global slot
 //	        observedRequester              observe.go: Observers told code and duration
