@@ -26,20 +26,13 @@ type countedPage[T any] struct {
 }
 
 // newCountedPage is a decoded page: its TotalCount, which must be there and
-// be plausible (checkTotal), and the plain form of each wire item that
-// plain keeps (one with an InstanceId).
+// be plausible (checkTotal), and the wire items that plain keeps (keepPlain).
 func newCountedPage[W, T any](total *int, wire []W, plain func(W) (T, bool)) (countedPage[T], error) {
 	n, err := checkTotal(total)
 	if err != nil {
 		return countedPage[T]{}, err
 	}
-	items := make([]T, 0, len(wire))
-	for _, w := range wire {
-		if v, ok := plain(w); ok {
-			items = append(items, v)
-		}
-	}
-	return countedPage[T]{Total: n, Items: items}, nil
+	return countedPage[T]{Total: n, Items: keepPlain(wire, plain)}, nil
 }
 
 // checkTotal is a page's TotalCount, or an error when the response has

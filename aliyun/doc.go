@@ -50,8 +50,10 @@
 // path from call down: the same limits, Observer, retries and error codes
 // (a role without the action gets Forbidden.RAM, which is not retried).
 // InstanceHealth pages like a sweep pass, page 1 then the rest at once
-// through fetchEach (fetch_each.go); InstanceInfos and InstanceEvents
-// follow NextToken one page after another. API times are read by
+// (countedPages, counted.go, through fetchEach in fetch_each.go);
+// InstanceInfos and InstanceEvents follow NextToken one page after another
+// (tokenListing, nexttoken.go). Every decoder reads wire items and keeps
+// their plain form (plain.go). API times are read by
 // times.go. The adaptive limiter itself is in limiter.go; ZoneRegion and
 // AssignZones (zones.go) map zone IDs to their regions.
 package aliyun
