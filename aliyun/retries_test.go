@@ -8,6 +8,18 @@ import (
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 )
 
+// retryingClient is a client of a simulated cn-hangzhou of n instances
+// (seeded by seed) whose next answers are fault, backing off by b between
+// retries; and the fleet.
+func retryingClient(t *testing.T, n int, seed int64, fault simulator.Fault, b backoff, opts ...clientOpt) (*Client, *recorder, []simulator.Instance) {
+	t.Helper()
+	fleet, sim, ep := startFleet(t, n, seed)
+	sim.InjectFault("cn-hangzhou", fault)
+	c, rec := newTestClient(t, ep, []string{"cn-hangzhou"}, opts...)
+	c.backoff = b
+	return c, rec, fleet
+}
+
 func TestTransientFailuresAreRetried(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -20,10 +32,7 @@ func TestTransientFailuresAreRetried(t *testing.T) {
 		{"connection reset then OK", simulator.Fault{Times: 1, Reset: true}, CodeNetwork},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fleet, sim, ep := startFleet(t, 60, 5)
-			sim.InjectFault("cn-hangzhou", tc.fault)
-			c, rec := newTestClient(t, ep, []string{"cn-hangzhou"})
-			c.backoff = backoff{base: time.Millisecond, max: 5 * time.Millisecond}
+			c, rec, fleet := retryingClient(t, 60, 5, tc.fault, backoff{base: time.Millisecond, max: 5 * time.Millisecond})
 			got, err := c.InstanceStatuses(context.Background(), "cn-hangzhou", nil)
 			if err != nil {
 				t.Fatal(err)
@@ -41,10 +50,8 @@ func TestTransientFailuresAreRetried(t *testing.T) {
 }
 
 func TestRetriesGiveUpAfterMaxRetries(t *testing.T) {
-	_, sim, ep := startFleet(t, 5, 6)
-	sim.InjectFault("cn-hangzhou", simulator.Fault{Status: 503, Code: "ServiceUnavailable"})
-	c, rec := newTestClient(t, ep, []string{"cn-hangzhou"}, func(o *Options) { o.MaxRetries = 2 })
-	c.backoff = backoff{base: time.Millisecond, max: 2 * time.Millisecond}
+	c, rec, _ := retryingClient(t, 5, 6, simulator.Fault{Status: 503, Code: "ServiceUnavailable"},
+		backoff{base: time.Millisecond, max: 2 * time.Millisecond}, func(o *Options) { o.MaxRetries = 2 })
 	_, err := c.InstanceStatuses(context.Background(), "cn-hangzhou", nil)
 	if ErrorCode(err) != "ServiceUnavailable" {
 		t.Fatalf("got %v, want ServiceUnavailable", err)
@@ -69,10 +76,8 @@ func TestDeadlineExceededIsATimeout(t *testing.T) {
 }
 
 func TestRetryBackoffNeverPassesTheDeadline(t *testing.T) {
-	_, sim, ep := startFleet(t, 5, 8)
-	sim.InjectFault("cn-hangzhou", simulator.Fault{Status: 400, Code: "Throttling.User"})
-	c, rec := newTestClient(t, ep, []string{"cn-hangzhou"}, func(o *Options) { o.MaxRetries = 10 })
-	c.backoff = backoff{base: time.Hour, max: time.Hour}
+	c, rec, _ := retryingClient(t, 5, 8, simulator.Fault{Status: 400, Code: "Throttling.User"},
+		backoff{base: time.Hour, max: time.Hour}, func(o *Options) { o.MaxRetries = 10 })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, err := c.InstanceStatuses(ctx, "cn-hangzhou", nil)
