@@ -48,96 +48,88 @@ func (c *Client) InstanceInfos(ctx context.Context, region string, zones []strin
 	if len(zones) == 0 {
 		zones = []string{""}
 	}
-	var out []InstanceInfo
-	seen := map[string]bool{}
+	var pages [][]InstanceInfo
 	for _, zone := range zones {
-		token := ""
-		for range maxInfoPages {
-			page, next, err := c.infoPage(ctx, rc, region, zone, token)
-			if err != nil {
-				return nil, err
-			}
-			for _, in := range page {
-				if !seen[in.ID] {
-					seen[in.ID] = true
-					out = append(out, in)
-				}
-			}
-			if next == "" {
-				break
-			}
-			token = next
+		zonePages, err := infoListing(region, zone).pages(ctx, c, rc)
+		if err != nil {
+			return nil, err
 		}
+		pages = append(pages, zonePages...)
 	}
-	return out, nil
+	return dedupeBy(pages, func(in InstanceInfo) string { return in.ID }), nil
 }
 
-// infoPage fetches the page of a region's (or zone's) instances that
-// token names.
-func (c *Client) infoPage(ctx context.Context, rc *regionClient, region, zone, token string) ([]InstanceInfo, string, error) {
-	var extra map[string]*string
+// infoListing is the DescribeInstances listing of a region (or of one of
+// its zones). A NextToken handed back again is read on, up to
+// maxInfoPages.
+func infoListing(region, zone string) tokenListing[InstanceInfo] {
+	l := tokenListing[InstanceInfo]{action: ActionDescribeInstances, region: region, decode: decodeInstancesPage, maxPages: maxInfoPages}
 	if zone != "" {
-		extra = map[string]*string{"ZoneId": dara.String(zone)}
+		l.extra = map[string]*string{"ZoneId": dara.String(zone)}
 	}
-	return tokenPage(ctx, c, rc, ActionDescribeInstances, region, token, extra, decodeInstancesPage)
+	return l
 }
 
 // decodeInstancesPage decodes one DescribeInstances page, skipping items
-// with no InstanceId. Expires is read only for PrePaid instances (see
-// parseExpiry); Locks are the non-empty OperationLocks reasons.
+// with no InstanceId.
 func decodeInstancesPage(r io.Reader) ([]InstanceInfo, string, error) {
-	var p struct {
-		NextToken string `json:"NextToken"`
-		Instances struct {
-			Instance []struct {
-				InstanceID         string `json:"InstanceId"`
-				InstanceName       string `json:"InstanceName"`
-				InstanceType       string `json:"InstanceType"`
-				ZoneID             string `json:"ZoneId"`
-				InstanceChargeType string `json:"InstanceChargeType"`
-				ExpiredTime        string `json:"ExpiredTime"`
-				OSType             string `json:"OSType"`
-				Tags               struct {
-					Tag []struct {
-						TagKey   string `json:"TagKey"`
-						TagValue string `json:"TagValue"`
-					} `json:"Tag"`
-				} `json:"Tags"`
-				OperationLocks struct {
-					LockReason []struct {
-						LockReason string `json:"LockReason"`
-					} `json:"LockReason"`
-				} `json:"OperationLocks"`
-			} `json:"Instance"`
-		} `json:"Instances"`
+	return decodeTokenPage(r, func(s *instancesSet) []instanceItem { return s.Instances.Instance }, instanceItem.plain)
+}
+
+// instanceItem is one Instance item as the API sends it, with the fields
+// InstanceInfo keeps.
+type instanceItem struct {
+	InstanceID         string `json:"InstanceId"`
+	InstanceName       string `json:"InstanceName"`
+	InstanceType       string `json:"InstanceType"`
+	ZoneID             string `json:"ZoneId"`
+	InstanceChargeType string `json:"InstanceChargeType"`
+	ExpiredTime        string `json:"ExpiredTime"`
+	OSType             string `json:"OSType"`
+	Tags               struct {
+		Tag []struct {
+			TagKey   string `json:"TagKey"`
+			TagValue string `json:"TagValue"`
+		} `json:"Tag"`
+	} `json:"Tags"`
+	OperationLocks struct {
+		LockReason []struct {
+			LockReason string `json:"LockReason"`
+		} `json:"LockReason"`
+	} `json:"OperationLocks"`
+}
+
+// plain is the item as an InstanceInfo, kept when it has an ID. Expires is
+// read only for PrePaid instances (see parseExpiry); Locks are the
+// non-empty OperationLocks reasons.
+func (w instanceItem) plain() (InstanceInfo, bool) {
+	if w.InstanceID == "" {
+		return InstanceInfo{}, false
 	}
-	if err := json.UnmarshalRead(r, &p); err != nil {
-		return nil, "", err
+	info := InstanceInfo{
+		ID: w.InstanceID, Zone: w.ZoneID, Name: w.InstanceName, Type: w.InstanceType,
+		ChargeType: w.InstanceChargeType, OSType: w.OSType,
+		Expires: parseExpiry(w.InstanceChargeType, w.ExpiredTime),
 	}
-	out := make([]InstanceInfo, 0, len(p.Instances.Instance))
-	for _, w := range p.Instances.Instance {
-		if w.InstanceID == "" {
-			continue
+	for _, l := range w.OperationLocks.LockReason {
+		if l.LockReason != "" {
+			info.Locks = append(info.Locks, l.LockReason)
 		}
-		info := InstanceInfo{
-			ID: w.InstanceID, Zone: w.ZoneID, Name: w.InstanceName, Type: w.InstanceType,
-			ChargeType: w.InstanceChargeType, OSType: w.OSType,
-			Expires: parseExpiry(w.InstanceChargeType, w.ExpiredTime),
-		}
-		for _, l := range w.OperationLocks.LockReason {
-			if l.LockReason != "" {
-				info.Locks = append(info.Locks, l.LockReason)
-			}
-		}
-		if len(w.Tags.Tag) > 0 {
-			info.Tags = make(map[string]string, len(w.Tags.Tag))
-			for _, t := range w.Tags.Tag {
-				info.Tags[t.TagKey] = t.TagValue
-			}
-		}
-		out = append(out, info)
 	}
-	return out, p.NextToken, nil
+	if len(w.Tags.Tag) > 0 {
+		info.Tags = make(map[string]string, len(w.Tags.Tag))
+		for _, t := range w.Tags.Tag {
+			info.Tags[t.TagKey] = t.TagValue
+		}
+	}
+	return info, true
+}
+
+// instancesSet is where a DescribeInstances page holds its items.
+type instancesSet struct {
+	Instances struct {
+		Instance []instanceItem `json:"Instance"`
+	} `json:"Instances"`
 }
 
 // Regions lists the regions the account can use, with DescribeRegions,

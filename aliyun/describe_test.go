@@ -40,8 +40,7 @@ func TestInstanceInfosPagesWithNextToken(t *testing.T) {
 }
 
 func TestInstanceInfosRestrictedToZones(t *testing.T) {
-	fleet := simulator.GenerateFleet("cn-hangzhou", 30, 22)
-	_, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": fleet}})
+	_, _, ep := startFleet(t, 30, 22)
 	c, _ := newTestClient(t, ep, []string{"cn-hangzhou"})
 	got, err := c.InstanceInfos(context.Background(), "cn-hangzhou", []string{"cn-hangzhou-a"})
 	if err != nil {

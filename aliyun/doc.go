@@ -35,7 +35,7 @@
 // # The path of one call
 //
 //	InstanceStatuses                       client.go: one sweep per zone, merged
-//	  sweepZone → pass → fetchPages → page pager.go: page 1, then the rest at once
+//	  sweepZone → pass → countedPages      pager.go, counted.go: page 1, then the rest at once
 //	    call                               call.go: retries with backoff, within the deadline
 //	      limitedRequester                 limits.go: rate limit, region slot, global slot
 //	        observedRequester              observe.go: Observers told code and duration
@@ -50,8 +50,10 @@
 // path from call down: the same limits, Observer, retries and error codes
 // (a role without the action gets Forbidden.RAM, which is not retried).
 // InstanceHealth pages like a sweep pass, page 1 then the rest at once
-// through fetchEach (fetch_each.go); InstanceInfos and InstanceEvents
-// follow NextToken one page after another. API times are read by
+// (countedPages, counted.go, through fetchEach in fetch_each.go);
+// InstanceInfos and InstanceEvents follow NextToken one page after another
+// (tokenListing, nexttoken.go). Every decoder reads wire items and keeps
+// their plain form (plain.go). API times are read by
 // times.go. The adaptive limiter itself is in limiter.go; ZoneRegion and
 // AssignZones (zones.go) map zone IDs to their regions.
 package aliyun

@@ -2,14 +2,12 @@ package aliyun
 
 import (
 	"context"
-	"errors"
 	"io"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/alibabacloud-go/tea/dara"
-	json "github.com/go-json-experiment/json"
 )
 
 // ActionDescribeInstanceHistoryEvents is the API action InstanceEvents
@@ -32,29 +30,14 @@ func (c *Client) InstanceEvents(ctx context.Context, region string, statuses []s
 	if err != nil {
 		return nil, err
 	}
-	var out []InstanceEvent
-	seen := map[string]bool{}
-	token := ""
-	for range maxEventPages {
-		page, next, err := c.eventsPage(ctx, rc, region, statuses, token)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range page {
-			if !seen[e.ID] && keepEvent(e, since) {
-				seen[e.ID] = true
-				out = append(out, e)
-			}
-		}
-		if next == "" {
-			break
-		}
-		if next == token {
-			return nil, &Error{Code: CodeDecode, Err: errors.New("DescribeInstanceHistoryEvents returned the NextToken it was given")}
-		}
-		token = next
+	pages, err := eventListing(region, statuses).pages(ctx, c, rc)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	for i, p := range pages {
+		pages[i] = slices.DeleteFunc(p, func(e InstanceEvent) bool { return !keepEvent(e, since) })
+	}
+	return dedupeBy(pages, func(e InstanceEvent) string { return e.ID }), nil
 }
 
 // keepEvent reports whether e is to be listed: it is not a finished event
@@ -63,51 +46,55 @@ func keepEvent(e InstanceEvent, since time.Time) bool {
 	return since.IsZero() || !slices.Contains(FinishedEventStatuses, e.Status) || !e.Finished.Before(since)
 }
 
-// eventsPage fetches the page of a region's events that token names.
-func (c *Client) eventsPage(ctx context.Context, rc *regionClient, region string, statuses []string, token string) ([]InstanceEvent, string, error) {
+// eventListing is the DescribeInstanceHistoryEvents listing of a region's
+// events in statuses. A NextToken handed back again fails it.
+func eventListing(region string, statuses []string) tokenListing[InstanceEvent] {
 	extra := map[string]*string{}
 	for i, s := range statuses {
 		extra["InstanceEventCycleStatus."+strconv.Itoa(i+1)] = dara.String(s)
 	}
-	return tokenPage(ctx, c, rc, ActionDescribeInstanceHistoryEvents, region, token, extra, decodeEventsPage)
+	return tokenListing[InstanceEvent]{action: ActionDescribeInstanceHistoryEvents, region: region, extra: extra,
+		decode: decodeEventsPage, maxPages: maxEventPages, refuseRepeat: true}
 }
 
 // decodeEventsPage decodes one DescribeInstanceHistoryEvents page, skipping
-// items with no EventId or InstanceId. A time that is missing or does not
-// parse is zero.
+// items with no EventId or InstanceId.
 func decodeEventsPage(r io.Reader) ([]InstanceEvent, string, error) {
-	var p struct {
-		NextToken              string `json:"NextToken"`
-		InstanceSystemEventSet struct {
-			InstanceSystemEventType []struct {
-				InstanceID string `json:"InstanceId"`
-				EventID    string `json:"EventId"`
-				EventType  struct {
-					Name string `json:"Name"`
-				} `json:"EventType"`
-				EventCycleStatus struct {
-					Name string `json:"Name"`
-				} `json:"EventCycleStatus"`
-				NotBefore        string `json:"NotBefore"`
-				EventPublishTime string `json:"EventPublishTime"`
-				EventFinishTime  string `json:"EventFinishTime"`
-				Reason           string `json:"Reason"`
-			} `json:"InstanceSystemEventType"`
-		} `json:"InstanceSystemEventSet"`
+	return decodeTokenPage(r, func(s *eventsSet) []eventItem { return s.InstanceSystemEventSet.InstanceSystemEventType }, eventItem.plain)
+}
+
+// eventItem is one InstanceSystemEventType item as the API sends it.
+type eventItem struct {
+	InstanceID string `json:"InstanceId"`
+	EventID    string `json:"EventId"`
+	EventType  struct {
+		Name string `json:"Name"`
+	} `json:"EventType"`
+	EventCycleStatus struct {
+		Name string `json:"Name"`
+	} `json:"EventCycleStatus"`
+	NotBefore        string `json:"NotBefore"`
+	EventPublishTime string `json:"EventPublishTime"`
+	EventFinishTime  string `json:"EventFinishTime"`
+	Reason           string `json:"Reason"`
+}
+
+// plain is the item as an InstanceEvent, kept when it has an EventId and
+// an InstanceId. A time that is missing or does not parse is zero.
+func (w eventItem) plain() (InstanceEvent, bool) {
+	if w.EventID == "" || w.InstanceID == "" {
+		return InstanceEvent{}, false
 	}
-	if err := json.UnmarshalRead(r, &p); err != nil {
-		return nil, "", err
-	}
-	out := make([]InstanceEvent, 0, len(p.InstanceSystemEventSet.InstanceSystemEventType))
-	for _, w := range p.InstanceSystemEventSet.InstanceSystemEventType {
-		if w.EventID == "" || w.InstanceID == "" {
-			continue
-		}
-		out = append(out, InstanceEvent{
-			InstanceID: w.InstanceID, ID: w.EventID, Type: w.EventType.Name, Status: w.EventCycleStatus.Name,
-			NotBefore: parseAPITime(w.NotBefore), Published: parseAPITime(w.EventPublishTime),
-			Finished: parseAPITime(w.EventFinishTime), Reason: w.Reason,
-		})
-	}
-	return out, p.NextToken, nil
+	return InstanceEvent{
+		InstanceID: w.InstanceID, ID: w.EventID, Type: w.EventType.Name, Status: w.EventCycleStatus.Name,
+		NotBefore: parseAPITime(w.NotBefore), Published: parseAPITime(w.EventPublishTime),
+		Finished: parseAPITime(w.EventFinishTime), Reason: w.Reason,
+	}, true
+}
+
+// eventsSet is where a DescribeInstanceHistoryEvents page holds its items.
+type eventsSet struct {
+	InstanceSystemEventSet struct {
+		InstanceSystemEventType []eventItem `json:"InstanceSystemEventType"`
+	} `json:"InstanceSystemEventSet"`
 }

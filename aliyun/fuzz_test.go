@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -48,27 +49,33 @@ var pageSeeds = []string{
 	`[]`, `null`, ``, `{}`, `{"TotalCount":1} trailing`,
 }
 
-// FuzzDecodeStatusPage: any body either fails to decode or yields a page
-// with a plausible TotalCount and only items with an ID; and a decoded page,
-// written back as the API would, decodes to the same page.
+// FuzzDecodeStatusPage: see fuzzCountedDecoder.
 func FuzzDecodeStatusPage(f *testing.F) {
-	for _, s := range pageSeeds {
+	fuzzCountedDecoder(f, pageSeeds, decodeStatusPage, func(t *testing.T, p countedPage[Instance]) []byte {
+		return apiPage(t, p.Total, p.Items)
+	}, func(in Instance) string { return in.ID })
+}
+
+// fuzzCountedDecoder fuzzes the decoder of a PageNumber-paged action from
+// seeds: any body either fails to decode or yields a page with a plausible
+// TotalCount and only items with an ID; and a decoded page, written back
+// as the API would (render), decodes to the same page.
+func fuzzCountedDecoder[T comparable](f *testing.F, seeds []string, decode func(io.Reader) (countedPage[T], error), render func(*testing.T, countedPage[T]) []byte, id func(T) string) {
+	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		p, err := decodeStatusPage(bytes.NewReader(body))
+		p, err := decode(bytes.NewReader(body))
 		if err != nil {
 			return
 		}
 		if p.Total < 0 || p.Total > maxInstances {
 			t.Fatalf("TotalCount %d outside 0..%d was accepted", p.Total, maxInstances)
 		}
-		for _, in := range p.Items {
-			if in.ID == "" {
-				t.Fatalf("an item without InstanceId was kept: %+v", p.Items)
-			}
+		if slices.ContainsFunc(p.Items, func(v T) bool { return id(v) == "" }) {
+			t.Fatalf("an item without InstanceId was kept: %+v", p.Items)
 		}
-		again, err := decodeStatusPage(bytes.NewReader(apiPage(t, p.Total, p.Items)))
+		again, err := decode(bytes.NewReader(render(t, p)))
 		if err != nil {
 			t.Fatalf("re-encoded page does not decode: %v", err)
 		}

@@ -34,6 +34,15 @@ func startSim(tb testing.TB, cfg simulator.Config) (*simulator.Server, *url.URL)
 	return sim, mustURL(tb, base)
 }
 
+// startFleet runs a simulator (startSim) serving a generated fleet of n
+// instances in cn-hangzhou, and returns the fleet with it.
+func startFleet(tb testing.TB, n int, seed int64) ([]simulator.Instance, *simulator.Server, *url.URL) {
+	tb.Helper()
+	fleet := simulator.GenerateFleet("cn-hangzhou", n, seed)
+	sim, ep := startSim(tb, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": fleet}})
+	return fleet, sim, ep
+}
+
 // recorder is an Observer that remembers every attempt.
 type recorder struct {
 	mu    sync.Mutex

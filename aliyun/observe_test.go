@@ -5,8 +5,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
 )
 
 // tally is an Observer that counts attempts by code.
@@ -25,8 +23,7 @@ func (t *tally) ObserveRequest(_, _, code string, _ time.Duration) {
 }
 
 func TestAContextsObserverHearsOnlyTheCallsMadeUnderIt(t *testing.T) {
-	fleet := simulator.GenerateFleet("cn-hangzhou", 120, 1)
-	_, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": fleet}})
+	_, _, ep := startFleet(t, 120, 1)
 	c, rec := newTestClient(t, ep, []string{"cn-hangzhou"})
 	if _, err := c.InstanceStatuses(context.Background(), "cn-hangzhou", nil); err != nil {
 		t.Fatal(err)

@@ -2,41 +2,36 @@ package aliyun
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/alibabacloud-go/tea/dara"
 	json "github.com/go-json-experiment/json"
 )
 
-// maxInstances bounds what a TotalCount may claim. ECS quotas are far below
-// it; a larger figure is a broken response, not a fleet.
-const maxInstances = 1_000_000
-
 // maxPasses bounds how often a sweep pages through a listing that keeps
 // changing under it.
 const maxPasses = 3
-
-// statusPage is one decoded DescribeInstanceStatus page.
-type statusPage struct {
-	Total int
-	Items []Instance
-}
 
 // statusDoc is what decodeStatusPage reads of a page. Names match exactly,
 // as the API sends them.
 type statusDoc struct {
 	TotalCount       *int `json:"TotalCount"`
 	InstanceStatuses struct {
-		InstanceStatus []struct {
-			InstanceID string `json:"InstanceId"`
-			Status     string `json:"Status"`
-		} `json:"InstanceStatus"`
+		InstanceStatus []statusItem `json:"InstanceStatus"`
 	} `json:"InstanceStatuses"`
+}
+
+// statusItem is one InstanceStatus item as the API sends it.
+type statusItem struct {
+	InstanceID string `json:"InstanceId"`
+	Status     string `json:"Status"`
+}
+
+// plain is the item as an Instance, kept when it has an ID.
+func (w statusItem) plain() (Instance, bool) {
+	return Instance{ID: w.InstanceID, Status: w.Status}, w.InstanceID != ""
 }
 
 // statusDocs are reused across pages: the decoder appends a page's items
@@ -49,7 +44,7 @@ var statusDocs = sync.Pool{New: func() any { return new(statusDoc) }}
 // these pages in about half the time of encoding/json: decoding was the
 // largest CPU cost of a sweep. Invalid UTF-8 is an error rather than
 // silently replaced.
-func decodeStatusPage(r io.Reader) (statusPage, error) {
+func decodeStatusPage(r io.Reader) (countedPage[Instance], error) {
 	p := statusDocs.Get().(*statusDoc)
 	defer func() {
 		// A freak page does not keep its size alive in the pool.
@@ -60,45 +55,19 @@ func decodeStatusPage(r io.Reader) (statusPage, error) {
 	p.TotalCount = nil
 	p.InstanceStatuses.InstanceStatus = p.InstanceStatuses.InstanceStatus[:0]
 	if err := json.UnmarshalRead(r, p); err != nil {
-		return statusPage{}, err
+		return countedPage[Instance]{}, err
 	}
-	total, err := checkTotal(p.TotalCount)
-	if err != nil {
-		return statusPage{}, err
-	}
-	items := make([]Instance, 0, len(p.InstanceStatuses.InstanceStatus))
-	for _, w := range p.InstanceStatuses.InstanceStatus {
-		if w.InstanceID != "" {
-			items = append(items, Instance{ID: w.InstanceID, Status: w.Status})
-		}
-	}
-	return statusPage{Total: total, Items: items}, nil
+	return newCountedPage(p.TotalCount, p.InstanceStatuses.InstanceStatus, statusItem.plain)
 }
 
 // page fetches one page of a region (and zone, if not empty).
-func (c *Client) page(ctx context.Context, rc *regionClient, region, zone string, n int) (statusPage, error) {
-	query := map[string]*string{
-		"RegionId":   dara.String(region),
-		"PageNumber": dara.String(strconv.Itoa(n)),
-		"PageSize":   dara.String(strconv.Itoa(c.opts.PageSize)),
-	}
+func (c *Client) page(ctx context.Context, rc *regionClient, region, zone string, n int) (countedPage[Instance], error) {
+	query := make(map[string]*string, 4)
+	query["RegionId"] = dara.String(region)
 	if zone != "" {
 		query["ZoneId"] = dara.String(zone)
 	}
-	var p statusPage
-	err := c.call(ctx, rc, apiRequest{action: ActionDescribeInstanceStatus, query: query, decode: func(r io.Reader) error {
-		var err error
-		p, err = decodeStatusPage(r)
-		return err
-	}})
-	return p, err
-}
-
-func pagesFor(total, size int) int {
-	if total <= 0 {
-		return 1
-	}
-	return (total + size - 1) / size
+	return numberedPage(ctx, c, rc, ActionDescribeInstanceStatus, query, n, c.opts.PageSize, decodeStatusPage)
 }
 
 // sweepZone reads page 1 for TotalCount, then the remaining pages
@@ -124,45 +93,16 @@ func (c *Client) sweepZone(ctx context.Context, rc *regionClient, region, zone s
 	return dedupe(passes), nil
 }
 
-// pass pages through the listing once and reports whether every page saw
-// the same TotalCount.
+// pass pages through the listing once (countedPages) and reports whether
+// every page saw the same TotalCount.
 func (c *Client) pass(ctx context.Context, rc *regionClient, region, zone string) ([]Instance, bool, error) {
-	first, err := c.page(ctx, rc, region, zone, 1)
-	if err != nil {
-		return nil, false, err
-	}
-	want := pagesFor(first.Total, c.opts.PageSize)
-	pages := make([][]Instance, want)
-	pages[0] = first.Items
-	lo, hi := first.Total, first.Total
-	if want > 1 {
-		rest, restLo, restHi, err := c.fetchPages(ctx, rc, region, zone, 2, want)
-		if err != nil {
-			return nil, false, err
-		}
-		copy(pages[1:], rest)
-		lo, hi = min(lo, restLo), max(hi, restHi)
-	}
-	return dedupe(pages), lo == hi, nil
-}
-
-// fetchPages fetches pages from..to (inclusive) with as many workers as the
-// region may have requests in flight (fetchEach). It returns them in order,
-// with the smallest and largest TotalCount they reported. The first failure
-// cancels the rest.
-func (c *Client) fetchPages(ctx context.Context, rc *regionClient, region, zone string, from, to int) (pages [][]Instance, lo, hi int, err error) {
-	got, err := fetchEach(ctx, rc.workers, from, to, func(ctx context.Context, n int) (statusPage, error) {
+	pages, consistent, err := countedPages(ctx, rc.workers, c.opts.PageSize, func(ctx context.Context, n int) (countedPage[Instance], error) {
 		return c.page(ctx, rc, region, zone, n)
 	})
 	if err != nil {
-		return nil, 0, 0, err
+		return nil, false, err
 	}
-	pages = make([][]Instance, len(got))
-	totals := make([]int, len(got))
-	for i, p := range got {
-		pages[i], totals[i] = p.Items, p.Total
-	}
-	return pages, slices.Min(totals), slices.Max(totals), nil
+	return dedupe(pages), consistent, nil
 }
 
 // firstError prefers a real cause over the cancellations it triggered.
@@ -186,16 +126,4 @@ func firstError(errs []error) error {
 // the listing shifts between pages, an instance can appear on two of them.
 func dedupe(pages [][]Instance) []Instance {
 	return dedupeBy(pages, func(in Instance) string { return in.ID })
-}
-
-// checkTotal is a page's TotalCount, or an error when the response has
-// none or one no real region has (below zero or over maxInstances).
-func checkTotal(total *int) (int, error) {
-	if total == nil {
-		return 0, errors.New("response has no TotalCount")
-	}
-	if *total < 0 || *total > maxInstances {
-		return 0, fmt.Errorf("response has an implausible TotalCount %d", *total)
-	}
-	return *total, nil
 }

@@ -13,8 +13,7 @@ import (
 )
 
 func TestPagesThroughEveryInstanceOfARegion(t *testing.T) {
-	fleet := simulator.GenerateFleet("cn-hangzhou", 137, 1)
-	sim, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": fleet}})
+	fleet, sim, ep := startFleet(t, 137, 1)
 	for _, v1 := range []bool{false, true} {
 		t.Run(fmt.Sprintf("signature v1=%v", v1), func(t *testing.T) {
 			sim.ResetStats()
@@ -35,8 +34,7 @@ func TestPagesThroughEveryInstanceOfARegion(t *testing.T) {
 }
 
 func TestSmallPageSizeStillGetsEveryInstance(t *testing.T) {
-	fleet := simulator.GenerateFleet("cn-hangzhou", 137, 2)
-	sim, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": fleet}})
+	fleet, sim, ep := startFleet(t, 137, 2)
 	c, _ := newTestClient(t, ep, []string{"cn-hangzhou"}, func(o *Options) { o.PageSize = 7; o.MaxInflight = 4 })
 	got, err := c.InstanceStatuses(context.Background(), "cn-hangzhou", nil)
 	if err != nil {
@@ -62,8 +60,7 @@ func TestEmptyRegionIsASuccessWithNoInstances(t *testing.T) {
 }
 
 func TestZoneFilterSendsZoneIdAndMergesZones(t *testing.T) {
-	fleet := simulator.GenerateFleet("cn-hangzhou", 90, 3)
-	_, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": fleet}})
+	fleet, _, ep := startFleet(t, 90, 3)
 	c, _ := newTestClient(t, ep, []string{"cn-hangzhou"})
 	zones := map[string]bool{}
 	for _, in := range fleet {

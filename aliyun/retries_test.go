@@ -2,56 +2,22 @@ package aliyun
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/simulator"
-	"github.com/ecs-exporter/aliyun_ecs_exporter/internal/testenv"
 )
 
-func TestFailuresCarryTheAPIErrorCode(t *testing.T) {
-	fleet := simulator.GenerateFleet("cn-hangzhou", 10, 4)
-	_, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": fleet}})
-	for _, tc := range []struct {
-		name       string
-		region     string
-		zones      []string
-		key        string
-		secret     string
-		wantCode   string
-		wantStatus int
-	}{
-		{"an unknown region is InvalidRegionId.NotFound", "xx-nowhere-1", nil, testKey, testSecret, "InvalidRegionId.NotFound", 404},
-		{"an unknown zone is InvalidZoneId.NotFound", "cn-hangzhou", []string{"cn-hangzhou-z"}, testKey, testSecret, "InvalidZoneId.NotFound", 404},
-		{"a wrong secret is SignatureDoesNotMatch", "cn-hangzhou", nil, testKey, "wrongsecret", "SignatureDoesNotMatch", 400},
-		{"an unknown key is InvalidAccessKeyId.NotFound", "cn-hangzhou", nil, "LTAIunknown", testSecret, "InvalidAccessKeyId.NotFound", 404},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			testenv.PinEnv(t)
-			cred, err := StaticCredential(tc.key, tc.secret, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			rec := &recorder{}
-			c, err := New(Options{Regions: []string{tc.region}, Credential: cred, Endpoint: ep, MaxRetries: 3, Observer: rec})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			_, err = c.InstanceStatuses(context.Background(), tc.region, tc.zones)
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("got %v, want an *Error", err)
-			}
-			if e.Code != tc.wantCode || e.HTTPStatus != tc.wantStatus {
-				t.Errorf("got code %q status %d, want %q %d", e.Code, e.HTTPStatus, tc.wantCode, tc.wantStatus)
-			}
-			if n := rec.count(tc.region, tc.wantCode); n != 1 {
-				t.Errorf("observer saw %d %s requests, want exactly 1 (client errors are not retried)", n, tc.wantCode)
-			}
-		})
-	}
+// retryingClient is a client of a simulated cn-hangzhou of n instances
+// (seeded by seed) whose next answers are fault, backing off by b between
+// retries; and the fleet.
+func retryingClient(t *testing.T, n int, seed int64, fault simulator.Fault, b backoff, opts ...clientOpt) (*Client, *recorder, []simulator.Instance) {
+	t.Helper()
+	fleet, sim, ep := startFleet(t, n, seed)
+	sim.InjectFault("cn-hangzhou", fault)
+	c, rec := newTestClient(t, ep, []string{"cn-hangzhou"}, opts...)
+	c.backoff = b
+	return c, rec, fleet
 }
 
 func TestTransientFailuresAreRetried(t *testing.T) {
@@ -66,11 +32,7 @@ func TestTransientFailuresAreRetried(t *testing.T) {
 		{"connection reset then OK", simulator.Fault{Times: 1, Reset: true}, CodeNetwork},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fleet := simulator.GenerateFleet("cn-hangzhou", 60, 5)
-			sim, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": fleet}})
-			sim.InjectFault("cn-hangzhou", tc.fault)
-			c, rec := newTestClient(t, ep, []string{"cn-hangzhou"})
-			c.backoff = backoff{base: time.Millisecond, max: 5 * time.Millisecond}
+			c, rec, fleet := retryingClient(t, 60, 5, tc.fault, backoff{base: time.Millisecond, max: 5 * time.Millisecond})
 			got, err := c.InstanceStatuses(context.Background(), "cn-hangzhou", nil)
 			if err != nil {
 				t.Fatal(err)
@@ -88,10 +50,8 @@ func TestTransientFailuresAreRetried(t *testing.T) {
 }
 
 func TestRetriesGiveUpAfterMaxRetries(t *testing.T) {
-	sim, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": simulator.GenerateFleet("cn-hangzhou", 5, 6)}})
-	sim.InjectFault("cn-hangzhou", simulator.Fault{Status: 503, Code: "ServiceUnavailable"})
-	c, rec := newTestClient(t, ep, []string{"cn-hangzhou"}, func(o *Options) { o.MaxRetries = 2 })
-	c.backoff = backoff{base: time.Millisecond, max: 2 * time.Millisecond}
+	c, rec, _ := retryingClient(t, 5, 6, simulator.Fault{Status: 503, Code: "ServiceUnavailable"},
+		backoff{base: time.Millisecond, max: 2 * time.Millisecond}, func(o *Options) { o.MaxRetries = 2 })
 	_, err := c.InstanceStatuses(context.Background(), "cn-hangzhou", nil)
 	if ErrorCode(err) != "ServiceUnavailable" {
 		t.Fatalf("got %v, want ServiceUnavailable", err)
@@ -116,10 +76,8 @@ func TestDeadlineExceededIsATimeout(t *testing.T) {
 }
 
 func TestRetryBackoffNeverPassesTheDeadline(t *testing.T) {
-	sim, ep := startSim(t, simulator.Config{Regions: map[string][]simulator.Instance{"cn-hangzhou": simulator.GenerateFleet("cn-hangzhou", 5, 8)}})
-	sim.InjectFault("cn-hangzhou", simulator.Fault{Status: 400, Code: "Throttling.User"})
-	c, rec := newTestClient(t, ep, []string{"cn-hangzhou"}, func(o *Options) { o.MaxRetries = 10 })
-	c.backoff = backoff{base: time.Hour, max: time.Hour}
+	c, rec, _ := retryingClient(t, 5, 8, simulator.Fault{Status: 400, Code: "Throttling.User"},
+		backoff{base: time.Hour, max: time.Hour}, func(o *Options) { o.MaxRetries = 10 })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, err := c.InstanceStatuses(ctx, "cn-hangzhou", nil)

@@ -43,17 +43,14 @@ type Options struct {
 	// With AllRegions it is nil: the zones are assigned once the regions
 	// are discovered.
 	RegionZones map[string][]string
-	// Endpoint is --aliyun.endpoint, parsed; nil means the SDK's regional
-	// endpoints (or, with --demo, the simulator).
-	Endpoint *url.URL
-	// Network is --aliyun.network: public or vpc.
-	Network string
-	// PageSize, RateLimit, MaxInflight and MaxRetries are the --aliyun.*
-	// API limits, as aliyun.Options takes them.
-	PageSize    int
-	RateLimit   float64
-	MaxInflight int
-	MaxRetries  int
+	// Options is what every account's aliyun.Client is built from, as
+	// the --aliyun.* flags set it: Endpoint is --aliyun.endpoint, parsed
+	// (nil means the SDK's regional endpoints or, with --demo, the
+	// simulator); Network is --aliyun.network; PageSize, RateLimit,
+	// MaxInflight and MaxRetries are the API limits. Its Regions,
+	// Credential and Observer are left zero: internal/app sets them for
+	// each account.
+	aliyun.Options
 	// Timeout and TimeoutOffset are --collector.timeout and
 	// --collector.timeout-offset: the scrape deadline.
 	Timeout       time.Duration

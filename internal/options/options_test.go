@@ -2,6 +2,7 @@ package options
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,48 @@ import (
 // noEnv is an empty environment.
 func noEnv(string) string { return "" }
 
+// TestBadFlagValuesAreRefusedQuotedWithWhatTheFlagAccepts: each value,
+// given to its flag beside --aliyun.region=cn-hangzhou, is refused with an
+// error that names the flag with the value as given (--flag="value") and
+// says each of want.
+func TestBadFlagValuesAreRefusedQuotedWithWhatTheFlagAccepts(t *testing.T) {
+	for _, tc := range []struct {
+		flag   string
+		values []string
+		want   []string
+	}{
+		{"aliyun.page-size", []string{"0", "51"}, []string{"1 to 50"}},
+		{"aliyun.network", []string{"intranet"}, []string{"public, vpc"}},
+		{"aliyun.rate-limit", []string{"-1", "fast"}, []string{"0 or more"}},
+		{"aliyun.max-inflight", []string{"0"}, nil},
+		{"aliyun.max-retries", []string{"-1"}, nil},
+		{"aliyun.endpoint", []string{"127.0.0.1:8080", "ftp://127.0.0.1"}, []string{"http://"}},
+		{"aliyun.endpoint", []string{"http://127.0.0.1:8080/api"}, nil},
+		{"collector.timeout", []string{"0s"}, []string{"above 0"}},
+		{"collector.timeout-offset", []string{"soon"}, []string{"duration"}},
+		{"collector.cache-ttl", []string{"-5s"}, []string{"0 or more"}},
+		{"collector.info.tags", []string{"cost-center,cost_center"}, []string{"tag_<key>"}},
+		{"collector.info.refresh", []string{"0s"}, nil},
+		{"collector.events.refresh", []string{"0s"}, []string{"above 0"}},
+		{"collector.events.lookback", []string{"0s"}, []string{"above 0"}},
+		{"collector.events.lookback", []string{"721h"}, []string{"at most 720h0m0s", "30 days"}},
+		{"collector.events.lookback", []string{"a day"}, []string{"duration"}},
+		{"log.level", []string{"loud"}, []string{"debug, info, warn, error"}},
+		{"log.format", []string{"xml"}, []string{"logfmt, json"}},
+		{"web.telemetry-path", []string{"metrics", "/", "/a b", "/m{", "/{x}", "/metrics?x=1", "/metrics#top", "//metrics", "/x/../metrics", "/m%20", "/metrics/"}, []string{"such as /metrics"}},
+		{"web.telemetry-path", []string{"/probe"}, []string{"not / itself or /probe"}},
+		{"web.telemetry-path", []string{"/status"}, []string{"nor /status"}},
+		{"web.telemetry-path", []string{"/debug/pprof/heap"}, []string{"/debug/pprof"}},
+	} {
+		for _, v := range tc.values {
+			arg := "--" + tc.flag + "=" + v
+			t.Run(arg, func(t *testing.T) {
+				wantRefusal(t, []string{"--aliyun.region=cn-hangzhou", arg}, append([]string{"--" + tc.flag + "=" + strconv.Quote(v)}, tc.want...))
+			})
+		}
+	}
+}
+
 func TestBadFlagsFailWithAMessageNamingTheFlagAndWhatItAccepts(t *testing.T) {
 	region := "--aliyun.region=cn-hangzhou"
 	for _, tc := range []struct {
@@ -17,38 +60,9 @@ func TestBadFlagsFailWithAMessageNamingTheFlagAndWhatItAccepts(t *testing.T) {
 		want []string
 	}{
 		{nil, []string{"--aliyun.region", "--demo"}},
-		{[]string{region, "--aliyun.page-size=0"}, []string{"--aliyun.page-size", "1 to 50"}},
-		{[]string{region, "--aliyun.page-size=51"}, []string{"--aliyun.page-size", "1 to 50"}},
-		{[]string{region, "--aliyun.network=intranet"}, []string{"--aliyun.network", "public, vpc"}},
-		{[]string{region, "--aliyun.rate-limit=-1"}, []string{"--aliyun.rate-limit", "0 or more"}},
-		{[]string{region, "--aliyun.rate-limit=fast"}, []string{"--aliyun.rate-limit", "0 or more"}},
-		{[]string{region, "--aliyun.max-inflight=0"}, []string{"--aliyun.max-inflight"}},
-		{[]string{region, "--aliyun.max-retries=-1"}, []string{"--aliyun.max-retries"}},
-		{[]string{region, "--collector.timeout=0s"}, []string{"--collector.timeout", "above 0"}},
-		{[]string{region, "--collector.timeout-offset=soon"}, []string{"--collector.timeout-offset", "duration"}},
-		{[]string{region, "--collector.cache-ttl=-5s"}, []string{"--collector.cache-ttl", "0 or more"}},
-		{[]string{region, "--log.level=loud"}, []string{"--log.level", "debug, info, warn, error"}},
-		{[]string{region, "--log.format=xml"}, []string{"--log.format", "logfmt, json"}},
-		{[]string{region, "--aliyun.endpoint=127.0.0.1:8080"}, []string{"--aliyun.endpoint", "http://"}},
-		{[]string{region, "--aliyun.endpoint=ftp://127.0.0.1"}, []string{"--aliyun.endpoint", "http://"}},
-		{[]string{region, "--aliyun.endpoint=http://127.0.0.1:8080/api"}, []string{"--aliyun.endpoint"}},
 		{[]string{region, "--aliyun.endpoint=https://ecs-vpc.cn-hangzhou.aliyuncs.com", "--aliyun.network=vpc"}, []string{"--aliyun.endpoint", "--aliyun.network=vpc", "one or the other"}},
 		{[]string{region, "--aliyun.zone=eu-central-1a"}, []string{"--aliyun.zone", "eu-central-1a", "cn-hangzhou"}},
 		{[]string{"--demo", "--aliyun.zone=cn-beijing-a"}, []string{"--aliyun.zone", "cn-beijing-a", "cn-hangzhou"}},
-		{[]string{region, "--web.telemetry-path=metrics"}, []string{"--web.telemetry-path"}},
-		{[]string{region, "--web.telemetry-path=/"}, []string{`--web.telemetry-path="/"`, "such as /metrics"}},
-		{[]string{region, "--web.telemetry-path=/probe"}, []string{`--web.telemetry-path="/probe"`, "not / itself or /probe"}},
-		{[]string{region, "--web.telemetry-path=/status"}, []string{`--web.telemetry-path="/status"`, "nor /status"}},
-		{[]string{region, "--web.telemetry-path=/debug/pprof/heap"}, []string{`--web.telemetry-path="/debug/pprof/heap"`, "/debug/pprof"}},
-		{[]string{region, "--web.telemetry-path=/a b"}, []string{`--web.telemetry-path="/a b"`, "such as /metrics"}},
-		{[]string{region, "--web.telemetry-path=/m{"}, []string{`--web.telemetry-path="/m{"`, "such as /metrics"}},
-		{[]string{region, "--web.telemetry-path=/{x}"}, []string{`--web.telemetry-path="/{x}"`, "such as /metrics"}},
-		{[]string{region, "--web.telemetry-path=/metrics?x=1"}, []string{"--web.telemetry-path", "such as /metrics"}},
-		{[]string{region, "--web.telemetry-path=/metrics#top"}, []string{"--web.telemetry-path", "such as /metrics"}},
-		{[]string{region, "--web.telemetry-path=//metrics"}, []string{"--web.telemetry-path", "such as /metrics"}},
-		{[]string{region, "--web.telemetry-path=/x/../metrics"}, []string{"--web.telemetry-path", "such as /metrics"}},
-		{[]string{region, "--web.telemetry-path=/m%20"}, []string{"--web.telemetry-path", "such as /metrics"}},
-		{[]string{region, "--web.telemetry-path=/metrics/"}, []string{"--web.telemetry-path", "such as /metrics"}},
 		{[]string{"--aliyun.region=all", region}, []string{"--aliyun.region=all", "alone"}},
 		{[]string{region, "--aliyun.region=eu-central-1", region}, []string{"--aliyun.region=cn-hangzhou", "twice"}},
 		{[]string{"--aliyun.region="}, []string{`--aliyun.region=""`, "region ID such as cn-hangzhou"}},
@@ -59,27 +73,26 @@ func TestBadFlagsFailWithAMessageNamingTheFlagAndWhatItAccepts(t *testing.T) {
 		{[]string{"--aliyun.region=<b>x</b>"}, []string{"--aliyun.region", "region ID"}},
 		{[]string{"--demo", "--aliyun.region=Cn-Hangzhou"}, []string{"--aliyun.region", "region ID"}},
 		{[]string{"--aliyun.region=all", "--demo"}, []string{"--aliyun.region=all", "--demo"}},
-		{[]string{region, "--collector.info.tags=cost-center,cost_center"}, []string{"--collector.info.tags", "tag_<key>"}},
-		{[]string{region, "--collector.info.refresh=0s"}, []string{"--collector.info.refresh"}},
-		{[]string{region, "--collector.events.refresh=0s"}, []string{`--collector.events.refresh="0s"`, "above 0"}},
-		{[]string{region, "--collector.events.lookback=0s"}, []string{`--collector.events.lookback="0s"`, "above 0"}},
-		{[]string{region, "--collector.events.lookback=721h"}, []string{`--collector.events.lookback="721h"`, "at most 720h0m0s", "30 days"}},
-		{[]string{region, "--collector.events.lookback=a day"}, []string{"--collector.events.lookback", "duration"}},
 		{[]string{"--config.check"}, []string{"--config.check", "--config.file"}},
 		{[]string{"--config.file=../config/testdata/bad-unknown-key.yml"}, []string{"--config.file", "field region not found"}},
 		{[]string{"--config.file=../config/testdata/does-not-exist.yml", "--config.check"}, []string{"--config.file", "no such file"}},
 	} {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			_, err := Parse(tc.args, noEnv)
-			if err == nil {
-				t.Fatal("Parse accepted it")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
-		})
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) { wantRefusal(t, tc.args, tc.want) })
+	}
+}
+
+// wantRefusal checks that Parse refuses args with an error that says each
+// of want.
+func wantRefusal(t *testing.T, args, want []string) {
+	t.Helper()
+	_, err := Parse(args, noEnv)
+	if err == nil {
+		t.Fatal("Parse accepted it")
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not mention %q", err, w)
+		}
 	}
 }
 
