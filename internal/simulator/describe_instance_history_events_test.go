@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -9,27 +8,8 @@ import (
 	"time"
 
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
-	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
 )
-
-// historyEvents makes one DescribeInstanceHistoryEvents call with the SDK.
-func historyEvents(c *ecs.Client, req *ecs.DescribeInstanceHistoryEventsRequest) (*ecs.DescribeInstanceHistoryEventsResponseBody, error) {
-	resp, err := c.DescribeInstanceHistoryEventsWithContext(context.Background(), req, &dara.RuntimeOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
-}
-
-// eventIDs lists a page's event IDs.
-func eventIDs(b *ecs.DescribeInstanceHistoryEventsResponseBody) []string {
-	var ids []string
-	for _, e := range b.InstanceSystemEventSet.InstanceSystemEventType {
-		ids = append(ids, *e.EventId)
-	}
-	return ids
-}
 
 // oneOfEach is an event of every cycle status, IDs named after it.
 func oneOfEach(instanceID string) []Event {

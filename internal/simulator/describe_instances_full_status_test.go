@@ -1,38 +1,14 @@
 package simulator
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"testing"
 	"time"
 
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
-	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
 )
-
-// fullStatus makes one DescribeInstancesFullStatus call with the SDK.
-func fullStatus(c *ecs.Client, req *ecs.DescribeInstancesFullStatusRequest) (*ecs.DescribeInstancesFullStatusResponseBody, error) {
-	resp, err := c.DescribeInstancesFullStatusWithContext(context.Background(), req, &dara.RuntimeOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
-}
-
-// fullStatusLines reads a page as "ID status health [eventID:type:status:notBefore …]".
-func fullStatusLines(b *ecs.DescribeInstancesFullStatusResponseBody) []string {
-	var out []string
-	for _, it := range b.InstanceFullStatusSet.InstanceFullStatusType {
-		line := fmt.Sprintf("%s %s %s", *it.InstanceId, *it.Status.Name, *it.HealthStatus.Name)
-		for _, e := range it.ScheduledSystemEventSet.ScheduledSystemEventType {
-			line += fmt.Sprintf(" %s:%s:%s:%s", *e.EventId, *e.EventType.Name, *e.EventCycleStatus.Name, *e.NotBefore)
-		}
-		out = append(out, line)
-	}
-	return out
-}
 
 func TestDescribeInstancesFullStatusPagesHealthAndPendingEvents(t *testing.T) {
 	const region = "cn-hangzhou"

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
-	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
 )
 
@@ -32,11 +31,7 @@ func listInstances(c *ecs.Client, q instancesQuery) (*ecs.DescribeInstancesRespo
 	if q.maxResults != 0 {
 		req.MaxResults = tea.Int32(q.maxResults)
 	}
-	resp, err := c.DescribeInstancesWithContext(context.Background(), req, &dara.RuntimeOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
+	return sdkBody(context.Background(), c.DescribeInstancesWithContext, req)
 }
 
 func TestDescribeInstancesPagesWithNextToken(t *testing.T) {
