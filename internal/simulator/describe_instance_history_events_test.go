@@ -134,8 +134,6 @@ func TestDescribeInstanceHistoryEventsCountsMaxResultsAbove100As100(t *testing.T
 func TestDescribeInstanceHistoryEventsRejectsBadParameters(t *testing.T) {
 	const region = "cn-hangzhou"
 	tests := []rejection[*ecs.DescribeInstanceHistoryEventsRequest]{
-		{"a missing RegionId is MissingRegionId", &ecs.DescribeInstanceHistoryEventsRequest{}, "MissingRegionId", 400},
-		{"an unknown region is InvalidRegionId.NotFound", &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String("xx-nowhere-1")}, "InvalidRegionId.NotFound", 404},
 		{"MaxResults 0 is InvalidParameter", &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String(region), MaxResults: tea.Int64(0)}, "InvalidParameter", 400},
 		{"a NextToken the simulator did not make is InvalidParameter", &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String(region), NextToken: tea.String("abc")}, "InvalidParameter", 400},
 	}

@@ -88,8 +88,6 @@ func TestDescribeInstancesFullStatusSeesHealthAndEventsChangedAtRunTime(t *testi
 func TestDescribeInstancesFullStatusRejectsBadParameters(t *testing.T) {
 	const region = "cn-hangzhou"
 	tests := []rejection[*ecs.DescribeInstancesFullStatusRequest]{
-		{"a missing RegionId is MissingRegionId", &ecs.DescribeInstancesFullStatusRequest{}, "MissingRegionId", 400},
-		{"an unknown region is InvalidRegionId.NotFound", &ecs.DescribeInstancesFullStatusRequest{RegionId: tea.String("xx-nowhere-1")}, "InvalidRegionId.NotFound", 404},
 		{"PageSize 101 is InvalidParameter", &ecs.DescribeInstancesFullStatusRequest{RegionId: tea.String(region), PageSize: tea.Int32(101)}, "InvalidParameter", 400},
 		{"PageNumber 0 is InvalidParameter", &ecs.DescribeInstancesFullStatusRequest{RegionId: tea.String(region), PageNumber: tea.Int32(0)}, "InvalidParameter", 400},
 	}

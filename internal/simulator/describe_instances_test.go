@@ -115,8 +115,6 @@ func TestDescribeInstancesFiltersByZone(t *testing.T) {
 func TestDescribeInstancesRejectsBadParameters(t *testing.T) {
 	const region = "cn-hangzhou"
 	tests := []rejection[instancesQuery]{
-		{"a missing RegionId is MissingRegionId", instancesQuery{}, "MissingRegionId", 400},
-		{"an unknown region is InvalidRegionId.NotFound", instancesQuery{region: "xx-nowhere-1"}, "InvalidRegionId.NotFound", 404},
 		{"an unknown zone is InvalidZoneId.NotFound", instancesQuery{region: region, zone: "cn-hangzhou-z"}, "InvalidZoneId.NotFound", 404},
 		{"MaxResults 101 is InvalidParameter", instancesQuery{region: region, maxResults: 101}, "InvalidParameter", 400},
 		{"MaxResults -1 is InvalidParameter", instancesQuery{region: region, maxResults: -1}, "InvalidParameter", 400},
