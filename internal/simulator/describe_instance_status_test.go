@@ -9,8 +9,7 @@ import (
 
 func TestDescribeInstanceStatusPagesThroughTheWholeListing(t *testing.T) {
 	const region = "cn-hangzhou"
-	fleet := GenerateFleet(region, 137, 7)
-	s, c := regionClient(t, region, fleet)
+	fleet, s, c := generatedClient(t, region, 137, 7)
 
 	wantIDs := fleetIDs(fleet)
 	sort.Strings(wantIDs)
@@ -108,8 +107,7 @@ func TestZoneIdFiltersThePagesAndTheTotal(t *testing.T) {
 
 func TestInstanceIdSelectsThoseInstances(t *testing.T) {
 	const region = "cn-hangzhou"
-	fleet := GenerateFleet(region, 30, 1)
-	_, c := regionClient(t, region, fleet)
+	fleet, _, c := generatedClient(t, region, 30, 1)
 	body := mustDescribe(t, c, statusQuery{region: region, ids: []string{fleet[7].ID, "i-nope", fleet[3].ID}})
 	if got, want := pageIDs(body), []string{fleet[7].ID, fleet[3].ID}; !reflect.DeepEqual(got, want) || *body.TotalCount != 2 {
 		t.Errorf("got %v (TotalCount %d), want %v (2)", got, *body.TotalCount, want)

@@ -54,8 +54,7 @@ func TestDescribeInstancesFullStatusPagesHealthAndPendingEvents(t *testing.T) {
 
 func TestDescribeInstancesFullStatusSeesHealthAndEventsChangedAtRunTime(t *testing.T) {
 	const region = "cn-hangzhou"
-	fleet := GenerateFleet(region, 3, 4)
-	s, c := regionClient(t, region, fleet)
+	fleet, s, c := generatedClient(t, region, 3, 4)
 	if !s.SetHealth(region, fleet[2].ID, HealthWarning) || s.SetHealth(region, "i-gone", HealthWarning) {
 		t.Fatal("SetHealth found the wrong instances")
 	}

@@ -36,8 +36,7 @@ func listInstances(c *ecs.Client, q instancesQuery) (*ecs.DescribeInstancesRespo
 
 func TestDescribeInstancesPagesWithNextToken(t *testing.T) {
 	const region = "cn-hangzhou"
-	fleet := GenerateFleet(region, 25, 5)
-	s, c := regionClient(t, region, fleet)
+	_, s, c := generatedClient(t, region, 25, 5)
 	want := s.Instances(region)
 
 	var got []Instance

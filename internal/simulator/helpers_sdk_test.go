@@ -56,6 +56,15 @@ func regionClient(t *testing.T, region string, fleet []Instance) (*Server, *ecs.
 	return s, newClient(t, endpoint, clientOpts{})
 }
 
+// generatedClient is regionClient for a fleet of n instances that
+// GenerateFleet makes with seed, which it returns too.
+func generatedClient(t *testing.T, region string, n int, seed int64) ([]Instance, *Server, *ecs.Client) {
+	t.Helper()
+	fleet := GenerateFleet(region, n, seed)
+	s, c := regionClient(t, region, fleet)
+	return fleet, s, c
+}
+
 // newClient builds the real SDK client against the simulator at endpoint.
 func newClient(t *testing.T, endpoint string, o clientOpts) *ecs.Client {
 	t.Helper()
