@@ -90,7 +90,7 @@ func newV3Request(t testing.TB, endpoint string, c rawV3) *http.Request {
 
 // header writes a back as the Authorization header, the way the SDK does.
 func (a v3Authorization) header() string {
-	return fmt.Sprintf("%s Credential=%s,SignedHeaders=%s,Signature=%s", v3Algorithm, a.AccessKeyID, strings.Join(a.SignedHeaders, ";"), a.Signature)
+	return v3Algorithm + " Credential=" + a.AccessKeyID + ",SignedHeaders=" + strings.Join(a.SignedHeaders, ";") + ",Signature=" + a.Signature
 }
 
 // newWireRequest is a POST as the server could receive it off the wire,
