@@ -56,17 +56,20 @@ func TestBadFilesSayWhatIsWrong(t *testing.T) {
 }
 
 func TestParseRejectsOddNamesAndRegions(t *testing.T) {
-	for _, doc := range []string{
-		"accounts: {\"bad name\": {regions: [cn-hangzhou]}}",
-		"accounts: {prod: {regions: [CN_Hangzhou]}}",
-		"accounts: {prod: {regions: [cn-hangzhou, cn-hangzhou]}}",
-		"accounts: {prod: {credentials: {profile: a, cli_profile: b}, regions: [cn-hangzhou]}}",
-		"accounts: {}",
-		"accounts: {prod: {regions: [cn-hangzhou]}}\n---\naccounts: {}",
-	} {
-		if _, err := Parse([]byte(doc)); err == nil {
-			t.Errorf("accepted %q", doc)
-		}
+	tests := []struct{ name, doc string }{
+		{"an account name with a space", "accounts: {\"bad name\": {regions: [cn-hangzhou]}}"},
+		{"a region that is not a region ID", "accounts: {prod: {regions: [CN_Hangzhou]}}"},
+		{"a region listed twice", "accounts: {prod: {regions: [cn-hangzhou, cn-hangzhou]}}"},
+		{"both profile and cli_profile", "accounts: {prod: {credentials: {profile: a, cli_profile: b}, regions: [cn-hangzhou]}}"},
+		{"no accounts", "accounts: {}"},
+		{"a second YAML document", "accounts: {prod: {regions: [cn-hangzhou]}}\n---\naccounts: {}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" is refused", func(t *testing.T) {
+			if _, err := Parse([]byte(tt.doc)); err == nil {
+				t.Errorf("accepted %q", tt.doc)
+			}
+		})
 	}
 }
 

@@ -15,13 +15,14 @@ type actionCall struct {
 }
 
 // actions are the API actions the simulator answers. Adding one is a file
-// holding its actionFunc and an entry here.
+// holding its actionFunc (for a list action, the function listAction
+// wraps) and an entry here.
 var actions = map[string]actionFunc{
-	"DescribeInstanceStatus":        describeInstanceStatus,
-	"DescribeInstances":             describeInstances,
+	"DescribeInstanceStatus":        listAction(paging{maxSize: maxPageSize, zoned: true}, describeInstanceStatus),
+	"DescribeInstances":             listAction(paging{tokens: true, maxSize: maxMaxResults, zoned: true}, describeInstances),
 	"DescribeRegions":               describeRegions,
-	"DescribeInstancesFullStatus":   describeInstancesFullStatus,
-	"DescribeInstanceHistoryEvents": describeInstanceHistoryEvents,
+	"DescribeInstancesFullStatus":   listAction(paging{maxSize: maxFullStatusPageSize}, describeInstancesFullStatus),
+	"DescribeInstanceHistoryEvents": listAction(paging{tokens: true}, describeInstanceHistoryEvents),
 }
 
 // dispatch checks the caller's action and API version and runs the action.

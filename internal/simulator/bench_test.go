@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"testing"
@@ -24,8 +23,7 @@ func BenchmarkServePage(b *testing.B) {
 		if i%2 == 1 {
 			q.Set("ZoneId", region+"-b")
 		}
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, newV3Request(b, "127.0.0.1:1", rawV3{query: q}))
+		rec := serve(s, newV3Request(b, "127.0.0.1:1", rawV3{query: q}))
 		if rec.Code != 200 {
 			b.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}

@@ -1,7 +1,5 @@
 package simulator
 
-import "strconv"
-
 // historyEventItem is one entry of the DescribeInstanceHistoryEvents answer.
 type historyEventItem struct {
 	InstanceID       string   `json:"InstanceId"`
@@ -15,14 +13,16 @@ type historyEventItem struct {
 	ResourceType     string   `json:"ResourceType"`
 }
 
+// historyEventSet is how the answer nests a page's historyEventItems.
+type historyEventSet struct {
+	InstanceSystemEventType []historyEventItem `json:"InstanceSystemEventType"`
+}
+
 // historyEventsBody is the DescribeInstanceHistoryEvents answer.
 type historyEventsBody struct {
-	RequestID              string `json:"RequestId"`
-	NextToken              string `json:"NextToken"`
-	TotalCount             int    `json:"TotalCount"`
-	InstanceSystemEventSet struct {
-		InstanceSystemEventType []historyEventItem `json:"InstanceSystemEventType"`
-	} `json:"InstanceSystemEventSet"`
+	tokenHeader
+	TotalCount             int             `json:"TotalCount"`
+	InstanceSystemEventSet historyEventSet `json:"InstanceSystemEventSet"`
 }
 
 // describeInstanceHistoryEvents answers one NextToken page of a region's
@@ -30,15 +30,7 @@ type historyEventsBody struct {
 // Executed, Canceled, Failed) unless InstanceEventCycleStatus.N names the
 // statuses wanted; InstanceEventType.N and InstanceId narrow the listing.
 // MaxResults below 10 counts as 10, above 100 as 100.
-func describeInstanceHistoryEvents(c actionCall) ([]byte, *apiError) {
-	p, err := tokenParams(c.params, 0)
-	if err != nil {
-		return nil, err
-	}
-	region, offset, size := p.region, p.offset, p.size
-	if err := c.fleet.checkScope(region, ""); err != nil {
-		return nil, err
-	}
+func describeInstanceHistoryEvents(c actionCall, q listQuery) any {
 	match := eventFilter{
 		statuses:   repeatedParam(c.params, "InstanceEventCycleStatus"),
 		types:      repeatedParam(c.params, "InstanceEventType"),
@@ -47,26 +39,25 @@ func describeInstanceHistoryEvents(c actionCall) ([]byte, *apiError) {
 	if len(match.statuses) == 0 {
 		match.statuses = finishedEventStatuses
 	}
-	list := c.fleet.events(region, match)
-	start := min(offset, len(list))
-	page := list[start : start+min(size, len(list)-start)]
-	var body historyEventsBody
-	body.RequestID, body.TotalCount = c.requestID, len(list)
-	body.InstanceSystemEventSet.InstanceSystemEventType = make([]historyEventItem, 0, len(page))
-	for _, e := range page {
-		body.InstanceSystemEventSet.InstanceSystemEventType = append(body.InstanceSystemEventSet.InstanceSystemEventType, historyEventItem{
-			InstanceID: e.InstanceID, EventID: e.ID,
-			EventType:        named(e.Type, knownEventTypes),
-			EventCycleStatus: named(e.Status, knownEventCycles),
-			NotBefore:        apiTime(e.NotBefore),
-			EventPublishTime: apiTime(e.Published),
-			EventFinishTime:  apiTime(e.Finished),
-			Reason:           e.Reason,
-			ResourceType:     "instance",
-		})
+	list := c.fleet.events(q.region, match)
+	page := windowAt(list, q.offset, q.size)
+	return historyEventsBody{
+		tokenHeader:            c.tokenHeader(q, len(page), len(list)),
+		TotalCount:             len(list),
+		InstanceSystemEventSet: historyEventSet{itemsOf(page, newHistoryEventItem)},
 	}
-	if start+len(page) < len(list) {
-		body.NextToken = nextTokenPrefix + strconv.Itoa(start+len(page))
+}
+
+// newHistoryEventItem describes e as DescribeInstanceHistoryEvents does.
+func newHistoryEventItem(e Event) historyEventItem {
+	return historyEventItem{
+		InstanceID: e.InstanceID, EventID: e.ID,
+		EventType:        named(e.Type, knownEventTypes),
+		EventCycleStatus: named(e.Status, knownEventCycles),
+		NotBefore:        apiTime(e.NotBefore),
+		EventPublishTime: apiTime(e.Published),
+		EventFinishTime:  apiTime(e.Finished),
+		Reason:           e.Reason,
+		ResourceType:     "instance",
 	}
-	return mustJSON(body), nil
 }

@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -9,27 +8,8 @@ import (
 	"time"
 
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
-	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
 )
-
-// historyEvents makes one DescribeInstanceHistoryEvents call with the SDK.
-func historyEvents(c *ecs.Client, req *ecs.DescribeInstanceHistoryEventsRequest) (*ecs.DescribeInstanceHistoryEventsResponseBody, error) {
-	resp, err := c.DescribeInstanceHistoryEventsWithContext(context.Background(), req, &dara.RuntimeOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
-}
-
-// eventIDs lists a page's event IDs.
-func eventIDs(b *ecs.DescribeInstanceHistoryEventsResponseBody) []string {
-	var ids []string
-	for _, e := range b.InstanceSystemEventSet.InstanceSystemEventType {
-		ids = append(ids, *e.EventId)
-	}
-	return ids
-}
 
 // oneOfEach is an event of every cycle status, IDs named after it.
 func oneOfEach(instanceID string) []Event {
@@ -154,8 +134,6 @@ func TestDescribeInstanceHistoryEventsCountsMaxResultsAbove100As100(t *testing.T
 func TestDescribeInstanceHistoryEventsRejectsBadParameters(t *testing.T) {
 	const region = "cn-hangzhou"
 	tests := []rejection[*ecs.DescribeInstanceHistoryEventsRequest]{
-		{"a missing RegionId is MissingRegionId", &ecs.DescribeInstanceHistoryEventsRequest{}, "MissingRegionId", 400},
-		{"an unknown region is InvalidRegionId.NotFound", &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String("xx-nowhere-1")}, "InvalidRegionId.NotFound", 404},
 		{"MaxResults 0 is InvalidParameter", &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String(region), MaxResults: tea.Int64(0)}, "InvalidParameter", 400},
 		{"a NextToken the simulator did not make is InvalidParameter", &ecs.DescribeInstanceHistoryEventsRequest{RegionId: tea.String(region), NextToken: tea.String("abc")}, "InvalidParameter", 400},
 	}

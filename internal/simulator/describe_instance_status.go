@@ -1,9 +1,7 @@
 package simulator
 
-const (
-	defaultPageSize = 10
-	maxPageSize     = 50
-)
+// maxPageSize is DescribeInstanceStatus's largest page.
+const maxPageSize = 50
 
 // statusItem is one entry of a DescribeInstanceStatus page.
 type statusItem struct {
@@ -11,35 +9,29 @@ type statusItem struct {
 	Status     string `json:"Status"`
 }
 
+// statusSet is how the answer nests a page's statusItems.
+type statusSet struct {
+	InstanceStatus []statusItem `json:"InstanceStatus"`
+}
+
+// newStatusItem describes p as DescribeInstanceStatus does.
+func newStatusItem(p *Instance) statusItem {
+	return statusItem{InstanceID: p.ID, Status: p.Status}
+}
+
 // instanceStatusesBody is the DescribeInstanceStatus answer.
 type instanceStatusesBody struct {
-	RequestID        string `json:"RequestId"`
-	TotalCount       int    `json:"TotalCount"`
-	PageNumber       int    `json:"PageNumber"`
-	PageSize         int    `json:"PageSize"`
-	InstanceStatuses struct {
-		InstanceStatus []statusItem `json:"InstanceStatus"`
-	} `json:"InstanceStatuses"`
+	pageHeader
+	InstanceStatuses statusSet `json:"InstanceStatuses"`
 }
 
 // describeInstanceStatus answers one page (PageNumber, PageSize) of a
 // region's instance statuses, filtered by ZoneId and InstanceId.N when
 // given.
-func describeInstanceStatus(c actionCall) ([]byte, *apiError) {
-	q, err := pageParams(c.params, maxPageSize)
-	if err != nil {
-		return nil, err
-	}
-	q.zone = c.params.Get("ZoneId")
-	if err := c.fleet.checkScope(q.region, q.zone); err != nil {
-		return nil, err
-	}
+func describeInstanceStatus(c actionCall, q listQuery) any {
 	if c.onRequest != nil {
 		c.onRequest(q.region, q.number)
 	}
-	var body instanceStatusesBody
-	body.RequestID = c.requestID
-	body.PageNumber, body.PageSize = q.number, q.size
-	body.TotalCount, body.InstanceStatuses.InstanceStatus = c.fleet.page(q)
-	return mustJSON(body), nil
+	total, items := c.fleet.page(q)
+	return instanceStatusesBody{pageHeader: c.pageHeader(q, total), InstanceStatuses: statusSet{items}}
 }

@@ -9,8 +9,7 @@ import (
 
 func TestDescribeInstanceStatusPagesThroughTheWholeListing(t *testing.T) {
 	const region = "cn-hangzhou"
-	fleet := GenerateFleet(region, 137, 7)
-	s, c := regionClient(t, region, fleet)
+	fleet, s, c := generatedClient(t, region, 137, 7)
 
 	wantIDs := fleetIDs(fleet)
 	sort.Strings(wantIDs)
@@ -108,8 +107,7 @@ func TestZoneIdFiltersThePagesAndTheTotal(t *testing.T) {
 
 func TestInstanceIdSelectsThoseInstances(t *testing.T) {
 	const region = "cn-hangzhou"
-	fleet := GenerateFleet(region, 30, 1)
-	_, c := regionClient(t, region, fleet)
+	fleet, _, c := generatedClient(t, region, 30, 1)
 	body := mustDescribe(t, c, statusQuery{region: region, ids: []string{fleet[7].ID, "i-nope", fleet[3].ID}})
 	if got, want := pageIDs(body), []string{fleet[7].ID, fleet[3].ID}; !reflect.DeepEqual(got, want) || *body.TotalCount != 2 {
 		t.Errorf("got %v (TotalCount %d), want %v (2)", got, *body.TotalCount, want)
@@ -126,14 +124,12 @@ func TestInstanceIdSelectsThoseInstances(t *testing.T) {
 func TestDescribeInstanceStatusRejectsBadParameters(t *testing.T) {
 	const region = "cn-hangzhou"
 	tests := []rejection[statusQuery]{
-		{"an unknown region is InvalidRegionId.NotFound", statusQuery{region: "xx-nowhere-1"}, "InvalidRegionId.NotFound", 404},
 		{"an unknown zone is InvalidZoneId.NotFound", statusQuery{region: region, zone: "cn-hangzhou-z"}, "InvalidZoneId.NotFound", 404},
 		{"another region's zone is InvalidZoneId.NotFound", statusQuery{region: region, zone: "cn-shanghai-a"}, "InvalidZoneId.NotFound", 404},
 		{"PageSize 0 is InvalidParameter", statusQuery{region: region, size: 0, setSz: true}, "InvalidParameter", 400},
 		{"PageSize 51 is InvalidParameter", statusQuery{region: region, size: 51}, "InvalidParameter", 400},
 		{"PageNumber 0 is InvalidParameter", statusQuery{region: region, page: 0, setPage: true}, "InvalidParameter", 400},
 		{"PageNumber -1 is InvalidParameter", statusQuery{region: region, page: -1}, "InvalidParameter", 400},
-		{"a missing RegionId is MissingRegionId", statusQuery{}, "MissingRegionId", 400},
 	}
 	s, endpoint := startServer(t, Config{Regions: map[string][]Instance{
 		region:        GenerateFleet(region, 5, 1),

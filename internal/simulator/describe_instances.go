@@ -3,18 +3,11 @@ package simulator
 import (
 	"maps"
 	"slices"
-	"strconv"
-	"strings"
 )
 
-const (
-	defaultMaxResults = 10
-	maxMaxResults     = 100
-	nextTokenPrefix   = "sim-next-"
-	// expiredTimePlaceholder is the ExpiredTime the API shows for
-	// pay-as-you-go instances.
-	expiredTimePlaceholder = "2099-12-31T15:59Z"
-)
+// expiredTimePlaceholder is the ExpiredTime the API shows for pay-as-you-go
+// instances.
+const expiredTimePlaceholder = "2099-12-31T15:59Z"
 
 // tagItem is one tag of a DescribeInstances entry.
 type tagItem struct {
@@ -47,63 +40,39 @@ type instanceItem struct {
 	} `json:"OperationLocks"`
 }
 
+// instanceSet is how the answer nests a page's instanceItems.
+type instanceSet struct {
+	Instance []instanceItem `json:"Instance"`
+}
+
 // instancesBody is the DescribeInstances answer.
 type instancesBody struct {
-	RequestID  string `json:"RequestId"`
-	NextToken  string `json:"NextToken"`
-	MaxResults int    `json:"MaxResults"`
+	tokenHeader
+	MaxResults int `json:"MaxResults"`
 	// TotalCount is not meaningful when paging with NextToken; like the
 	// real API, the simulator still sends one.
-	TotalCount int `json:"TotalCount"`
-	Instances  struct {
-		Instance []instanceItem `json:"Instance"`
-	} `json:"Instances"`
+	TotalCount int         `json:"TotalCount"`
+	Instances  instanceSet `json:"Instances"`
 }
 
 // describeInstances answers one NextToken page of a region's instances
 // (zone-filtered when ZoneId is given). MaxResults runs 1..100 and, as in
 // the real API, a value below 10 counts as 10. NextToken is opaque to
 // clients; an empty one in the response means the listing is done.
-func describeInstances(c actionCall) ([]byte, *apiError) {
-	p, err := tokenParams(c.params, maxMaxResults)
-	if err != nil {
-		return nil, err
+func describeInstances(c actionCall, q listQuery) any {
+	total, items := c.fleet.instancePage(q)
+	return instancesBody{
+		tokenHeader: c.tokenHeader(q, len(items), total),
+		MaxResults:  q.size,
+		TotalCount:  total,
+		Instances:   instanceSet{items},
 	}
-	region, offset, size := p.region, p.offset, p.size
-	zone := c.params.Get("ZoneId")
-	if err := c.fleet.checkScope(region, zone); err != nil {
-		return nil, err
-	}
-	total, insts := c.fleet.slice(region, zone, offset, size)
-	var body instancesBody
-	body.RequestID, body.MaxResults, body.TotalCount = c.requestID, size, total
-	body.Instances.Instance = make([]instanceItem, 0, len(insts))
-	for _, in := range insts {
-		body.Instances.Instance = append(body.Instances.Instance, newInstanceItem(region, in))
-	}
-	if offset+len(insts) < total {
-		body.NextToken = nextTokenPrefix + strconv.Itoa(offset+len(insts))
-	}
-	return mustJSON(body), nil
-}
-
-// nextTokenOffset is where in the listing the page named by token starts:
-// 0 for no token, else the offset a previous answer put in its NextToken.
-func nextTokenOffset(token string) (int, *apiError) {
-	if token == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(strings.TrimPrefix(token, nextTokenPrefix))
-	if !strings.HasPrefix(token, nextTokenPrefix) || err != nil || n < 0 {
-		return 0, errorf(400, "InvalidParameter", "The specified parameter \"NextToken\" is not valid.")
-	}
-	return n, nil
 }
 
 // newInstanceItem describes in as DescribeInstances does, its tags sorted
 // by key. ExpiredTime (yyyy-MM-ddTHH:mmZ) is real only for a PrePaid
 // instance that has one, else the API's far-future placeholder.
-func newInstanceItem(region string, in Instance) instanceItem {
+func newInstanceItem(region string, in *Instance) instanceItem {
 	item := instanceItem{
 		InstanceID: in.ID, InstanceName: in.Name, HostName: in.Name, InstanceType: in.Type,
 		RegionID: region, ZoneID: in.Zone, Status: in.Status,
@@ -112,13 +81,9 @@ func newInstanceItem(region string, in Instance) instanceItem {
 	if item.InstanceChargeType == ChargePrePaid && !in.ExpiredTime.IsZero() {
 		item.ExpiredTime = in.ExpiredTime.UTC().Format("2006-01-02T15:04Z")
 	}
-	item.Tags.Tag = []tagItem{}
-	for _, k := range slices.Sorted(maps.Keys(in.Tags)) {
-		item.Tags.Tag = append(item.Tags.Tag, tagItem{TagKey: k, TagValue: in.Tags[k]})
-	}
-	item.OperationLocks.LockReason = []lockItem{}
-	for _, l := range in.Locks {
-		item.OperationLocks.LockReason = append(item.OperationLocks.LockReason, lockItem{LockReason: l})
-	}
+	item.Tags.Tag = itemsOf(slices.Sorted(maps.Keys(in.Tags)), func(k string) tagItem {
+		return tagItem{TagKey: k, TagValue: in.Tags[k]}
+	})
+	item.OperationLocks.LockReason = itemsOf(in.Locks, func(l string) lockItem { return lockItem{LockReason: l} })
 	return item
 }

@@ -48,6 +48,11 @@ type fullStatusItem struct {
 	} `json:"ScheduledSystemEventSet"`
 }
 
+// fullStatusSet is how the answer nests a page's fullStatusItems.
+type fullStatusSet struct {
+	InstanceFullStatusType []fullStatusItem `json:"InstanceFullStatusType"`
+}
+
 // newFullStatusItem describes p with its pending events.
 func newFullStatusItem(p *Instance, pending []Event) fullStatusItem {
 	item := fullStatusItem{
@@ -55,47 +60,33 @@ func newFullStatusItem(p *Instance, pending []Event) fullStatusItem {
 		Status:       named(p.Status, knownStatuses),
 		HealthStatus: named(p.health(), knownHealth),
 	}
-	item.ScheduledSystemEventSet.ScheduledSystemEventType = make([]scheduledEventItem, 0, len(pending))
-	for _, e := range pending {
-		item.ScheduledSystemEventSet.ScheduledSystemEventType = append(item.ScheduledSystemEventSet.ScheduledSystemEventType, scheduledEventItem{
-			EventID:          e.ID,
-			EventType:        named(e.Type, knownEventTypes),
-			EventCycleStatus: named(e.Status, knownEventCycles),
-			NotBefore:        apiTime(e.NotBefore),
-			EventPublishTime: apiTime(e.Published),
-			Reason:           e.Reason,
-		})
-	}
+	item.ScheduledSystemEventSet.ScheduledSystemEventType = itemsOf(pending, newScheduledEventItem)
 	return item
+}
+
+// newScheduledEventItem describes one of an instance's pending events.
+func newScheduledEventItem(e Event) scheduledEventItem {
+	return scheduledEventItem{
+		EventID:          e.ID,
+		EventType:        named(e.Type, knownEventTypes),
+		EventCycleStatus: named(e.Status, knownEventCycles),
+		NotBefore:        apiTime(e.NotBefore),
+		EventPublishTime: apiTime(e.Published),
+		Reason:           e.Reason,
+	}
 }
 
 // fullStatusBody is the DescribeInstancesFullStatus answer.
 type fullStatusBody struct {
-	RequestID             string `json:"RequestId"`
-	TotalCount            int    `json:"TotalCount"`
-	PageNumber            int    `json:"PageNumber"`
-	PageSize              int    `json:"PageSize"`
-	InstanceFullStatusSet struct {
-		InstanceFullStatusType []fullStatusItem `json:"InstanceFullStatusType"`
-	} `json:"InstanceFullStatusSet"`
+	pageHeader
+	InstanceFullStatusSet fullStatusSet `json:"InstanceFullStatusSet"`
 }
 
 // describeInstancesFullStatus answers one page (PageNumber, PageSize
 // 1..100) of a region's instances with their status, health and pending
 // (Scheduled or Inquiring) system events, filtered by InstanceId.N, Status
 // and HealthStatus when given.
-func describeInstancesFullStatus(c actionCall) ([]byte, *apiError) {
-	page, err := pageParams(c.params, maxFullStatusPageSize)
-	if err != nil {
-		return nil, err
-	}
-	q := fullStatusQuery{pageQuery: page, status: c.params.Get("Status"), health: c.params.Get("HealthStatus")}
-	if err := c.fleet.checkScope(q.region, ""); err != nil {
-		return nil, err
-	}
-	var body fullStatusBody
-	body.RequestID = c.requestID
-	body.PageNumber, body.PageSize = q.number, q.size
-	body.TotalCount, body.InstanceFullStatusSet.InstanceFullStatusType = c.fleet.fullStatusPage(q)
-	return mustJSON(body), nil
+func describeInstancesFullStatus(c actionCall, q listQuery) any {
+	total, items := c.fleet.fullStatusPage(fullStatusQuery{listQuery: q, status: c.params.Get("Status"), health: c.params.Get("HealthStatus")})
+	return fullStatusBody{pageHeader: c.pageHeader(q, total), InstanceFullStatusSet: fullStatusSet{items}}
 }

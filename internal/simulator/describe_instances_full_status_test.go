@@ -1,38 +1,14 @@
 package simulator
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"testing"
 	"time"
 
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
-	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
 )
-
-// fullStatus makes one DescribeInstancesFullStatus call with the SDK.
-func fullStatus(c *ecs.Client, req *ecs.DescribeInstancesFullStatusRequest) (*ecs.DescribeInstancesFullStatusResponseBody, error) {
-	resp, err := c.DescribeInstancesFullStatusWithContext(context.Background(), req, &dara.RuntimeOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
-}
-
-// fullStatusLines reads a page as "ID status health [eventID:type:status:notBefore …]".
-func fullStatusLines(b *ecs.DescribeInstancesFullStatusResponseBody) []string {
-	var out []string
-	for _, it := range b.InstanceFullStatusSet.InstanceFullStatusType {
-		line := fmt.Sprintf("%s %s %s", *it.InstanceId, *it.Status.Name, *it.HealthStatus.Name)
-		for _, e := range it.ScheduledSystemEventSet.ScheduledSystemEventType {
-			line += fmt.Sprintf(" %s:%s:%s:%s", *e.EventId, *e.EventType.Name, *e.EventCycleStatus.Name, *e.NotBefore)
-		}
-		out = append(out, line)
-	}
-	return out
-}
 
 func TestDescribeInstancesFullStatusPagesHealthAndPendingEvents(t *testing.T) {
 	const region = "cn-hangzhou"
@@ -78,8 +54,7 @@ func TestDescribeInstancesFullStatusPagesHealthAndPendingEvents(t *testing.T) {
 
 func TestDescribeInstancesFullStatusSeesHealthAndEventsChangedAtRunTime(t *testing.T) {
 	const region = "cn-hangzhou"
-	fleet := GenerateFleet(region, 3, 4)
-	s, c := regionClient(t, region, fleet)
+	fleet, s, c := generatedClient(t, region, 3, 4)
 	if !s.SetHealth(region, fleet[2].ID, HealthWarning) || s.SetHealth(region, "i-gone", HealthWarning) {
 		t.Fatal("SetHealth found the wrong instances")
 	}
@@ -112,8 +87,6 @@ func TestDescribeInstancesFullStatusSeesHealthAndEventsChangedAtRunTime(t *testi
 func TestDescribeInstancesFullStatusRejectsBadParameters(t *testing.T) {
 	const region = "cn-hangzhou"
 	tests := []rejection[*ecs.DescribeInstancesFullStatusRequest]{
-		{"a missing RegionId is MissingRegionId", &ecs.DescribeInstancesFullStatusRequest{}, "MissingRegionId", 400},
-		{"an unknown region is InvalidRegionId.NotFound", &ecs.DescribeInstancesFullStatusRequest{RegionId: tea.String("xx-nowhere-1")}, "InvalidRegionId.NotFound", 404},
 		{"PageSize 101 is InvalidParameter", &ecs.DescribeInstancesFullStatusRequest{RegionId: tea.String(region), PageSize: tea.Int32(101)}, "InvalidParameter", 400},
 		{"PageNumber 0 is InvalidParameter", &ecs.DescribeInstancesFullStatusRequest{RegionId: tea.String(region), PageNumber: tea.Int32(0)}, "InvalidParameter", 400},
 	}

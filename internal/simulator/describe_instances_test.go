@@ -8,7 +8,6 @@ import (
 	"time"
 
 	ecs "github.com/alibabacloud-go/ecs-20140526/v7/client"
-	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
 )
 
@@ -32,17 +31,12 @@ func listInstances(c *ecs.Client, q instancesQuery) (*ecs.DescribeInstancesRespo
 	if q.maxResults != 0 {
 		req.MaxResults = tea.Int32(q.maxResults)
 	}
-	resp, err := c.DescribeInstancesWithContext(context.Background(), req, &dara.RuntimeOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
+	return sdkBody(context.Background(), c.DescribeInstancesWithContext, req)
 }
 
 func TestDescribeInstancesPagesWithNextToken(t *testing.T) {
 	const region = "cn-hangzhou"
-	fleet := GenerateFleet(region, 25, 5)
-	s, c := regionClient(t, region, fleet)
+	_, s, c := generatedClient(t, region, 25, 5)
 	want := s.Instances(region)
 
 	var got []Instance
@@ -120,8 +114,6 @@ func TestDescribeInstancesFiltersByZone(t *testing.T) {
 func TestDescribeInstancesRejectsBadParameters(t *testing.T) {
 	const region = "cn-hangzhou"
 	tests := []rejection[instancesQuery]{
-		{"a missing RegionId is MissingRegionId", instancesQuery{}, "MissingRegionId", 400},
-		{"an unknown region is InvalidRegionId.NotFound", instancesQuery{region: "xx-nowhere-1"}, "InvalidRegionId.NotFound", 404},
 		{"an unknown zone is InvalidZoneId.NotFound", instancesQuery{region: region, zone: "cn-hangzhou-z"}, "InvalidZoneId.NotFound", 404},
 		{"MaxResults 101 is InvalidParameter", instancesQuery{region: region, maxResults: 101}, "InvalidParameter", 400},
 		{"MaxResults -1 is InvalidParameter", instancesQuery{region: region, maxResults: -1}, "InvalidParameter", 400},

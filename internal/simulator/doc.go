@@ -36,7 +36,10 @@
 // actions are functions in the table of action.go, one file each
 // (describe_instance_status.go, describe_instances.go, describe_regions.go,
 // describe_instances_full_status.go, describe_instance_history_events.go):
-// adding an action is a new file and one entry in that table. Errors and
+// adding an action is a new file and one entry in that table. The four list
+// actions share their paging (paging.go): listAction reads the page a call
+// asks for and checks its region and zone, and the action's own function
+// lists that page and builds the answer around the shared header. Errors and
 // answers are written by errors.go and response.go. Config (config.go)
 // describes the account; Instance (instance.go) one instance;
 // GenerateFleet (generate.go) and Demo (demo.go, demo_lifecycle.go) build

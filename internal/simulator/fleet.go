@@ -88,75 +88,45 @@ func (f *fleet) checkScope(region, zone string) *apiError {
 	return nil
 }
 
-// pageQuery selects one page of a region's listing.
-type pageQuery struct {
-	region, zone string
-	ids          []string // when set, only these instances, in this order
-	number, size int      // number >= 1, size >= 1
-}
-
-// page copies out one page and the size of the whole (filtered) listing.
-// The region must exist; an unknown one yields an empty page.
-func (f *fleet) page(q pageQuery) (total int, items []statusItem) {
+// readRegion runs read with region's instances under the read lock; it
+// does not run read for an unknown region.
+func (f *fleet) readRegion(region string, read func(rf *regionFleet)) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	rf, ok := f.regions[q.region]
-	if !ok {
-		return 0, nil
+	if rf, ok := f.regions[region]; ok {
+		read(rf)
 	}
-	list := rf.listing(q.zone)
-	if q.ids != nil {
-		list = rf.pick(q.ids, q.zone)
-	}
-	window := pageOf(list, q.number, q.size)
-	items = make([]statusItem, 0, len(window))
-	for _, p := range window {
-		items = append(items, statusItem{InstanceID: p.ID, Status: p.Status})
-	}
-	return len(list), items
 }
 
-// pageOf is page number (from 1) of list, in pages of size; empty past
-// the end.
-func pageOf[T any](list []T, number, size int) []T {
-	if (number - 1) >= (len(list)+size-1)/size { // past the end; also guards overflow
-		return nil
-	}
-	start := (number - 1) * size
-	return list[start:min(start+size, len(list))]
+// page describes one DescribeInstanceStatus page and counts the whole
+// (filtered) listing. The region must exist; an unknown one yields an
+// empty page.
+func (f *fleet) page(q listQuery) (total int, items []statusItem) {
+	f.readRegion(q.region, func(rf *regionFleet) {
+		list := rf.selection(q, nil)
+		total, items = len(list), itemsOf(pageOf(list, q.number, q.size), newStatusItem)
+	})
+	return total, items
 }
 
-// slice copies out up to size instances of a region's listing (zone-filtered
-// when zone is set) from offset on, and the size of the whole listing.
-func (f *fleet) slice(region, zone string, offset, size int) (total int, out []Instance) {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	rf, ok := f.regions[region]
-	if !ok {
-		return 0, nil
-	}
-	list := rf.listing(zone)
-	if offset >= len(list) {
-		return len(list), nil
-	}
-	for _, p := range list[offset:min(offset+size, len(list))] {
-		out = append(out, *p.clone())
-	}
-	return len(list), out
+// instancePage describes up to q.size instances of the region's listing
+// (zone-filtered when q.zone is set) from q.offset on, as DescribeInstances
+// does, and counts the whole listing.
+func (f *fleet) instancePage(q listQuery) (total int, items []instanceItem) {
+	f.readRegion(q.region, func(rf *regionFleet) {
+		list := rf.listing(q.zone)
+		total, items = len(list), itemsOf(windowAt(list, q.offset, q.size), func(in *Instance) instanceItem {
+			return newInstanceItem(q.region, in)
+		})
+	})
+	return total, items
 }
 
 // instances copies out a region's whole listing; nil for an unknown region.
-func (f *fleet) instances(region string) []Instance {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	rf, ok := f.regions[region]
-	if !ok {
-		return nil
-	}
-	out := make([]Instance, len(rf.order))
-	for i, p := range rf.order {
-		out[i] = *p.clone()
-	}
+func (f *fleet) instances(region string) (out []Instance) {
+	f.readRegion(region, func(rf *regionFleet) {
+		out = itemsOf(rf.order, func(p *Instance) Instance { return *p.clone() })
+	})
 	return out
 }
 

@@ -24,7 +24,7 @@ func (f *fleet) putEvent(region string, e Event) bool {
 
 // fullStatusQuery selects one page of DescribeInstancesFullStatus.
 type fullStatusQuery struct {
-	pageQuery
+	listQuery
 	status, health string // when set, only instances with this status or health
 }
 
@@ -32,53 +32,35 @@ type fullStatusQuery struct {
 // with its instance's pending events, and the size of the whole
 // (filtered) listing. An unknown region yields an empty page.
 func (f *fleet) fullStatusPage(q fullStatusQuery) (total int, items []fullStatusItem) {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	rf, ok := f.regions[q.region]
-	if !ok {
-		return 0, nil
+	f.readRegion(q.region, func(rf *regionFleet) {
+		list := rf.selection(q.listQuery, q.keep())
+		pending := rf.pendingEvents()
+		total, items = len(list), itemsOf(pageOf(list, q.number, q.size), func(p *Instance) fullStatusItem {
+			return newFullStatusItem(p, pending[p.ID])
+		})
+	})
+	return total, items
+}
+
+// keep is the Status and HealthStatus filter; nil when neither is set.
+func (q fullStatusQuery) keep() func(*Instance) bool {
+	if q.status == "" && q.health == "" {
+		return nil
 	}
-	list := rf.listing("")
-	if q.ids != nil {
-		list = rf.pick(q.ids, "")
+	return func(p *Instance) bool {
+		return (q.status == "" || p.Status == q.status) && (q.health == "" || p.health() == q.health)
 	}
-	if q.status != "" || q.health != "" {
-		var kept []*Instance
-		for _, p := range list {
-			if (q.status == "" || p.Status == q.status) && (q.health == "" || p.health() == q.health) {
-				kept = append(kept, p)
-			}
-		}
-		list = kept
-	}
-	window := pageOf(list, q.number, q.size)
-	pending := map[string][]Event{}
-	for _, e := range rf.events {
-		if e.pending() {
-			pending[e.InstanceID] = append(pending[e.InstanceID], e)
-		}
-	}
-	items = make([]fullStatusItem, 0, len(window))
-	for _, p := range window {
-		items = append(items, newFullStatusItem(p, pending[p.ID]))
-	}
-	return len(list), items
 }
 
 // events copies out the region's events that match, in listing order;
 // nil for an unknown region.
-func (f *fleet) events(region string, match eventFilter) []Event {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	rf, ok := f.regions[region]
-	if !ok {
-		return nil
-	}
-	var out []Event
-	for _, e := range rf.events {
-		if match.match(e) {
-			out = append(out, e)
+func (f *fleet) events(region string, match eventFilter) (out []Event) {
+	f.readRegion(region, func(rf *regionFleet) {
+		for _, e := range rf.events {
+			if match.match(e) {
+				out = append(out, e)
+			}
 		}
-	}
+	})
 	return out
 }

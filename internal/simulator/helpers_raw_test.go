@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -83,8 +84,35 @@ func newV3Request(t testing.TB, endpoint string, c rawV3) *http.Request {
 		PayloadHash:   sha256Hex(c.body),
 	})
 	sig := v3Signature(c.secret, v3StringToSign(canonical))
-	req.Header.Set("Authorization", fmt.Sprintf("%s Credential=%s,SignedHeaders=%s,Signature=%s",
-		v3Algorithm, c.key, strings.Join(signed, ";"), sig))
+	req.Header.Set("Authorization", v3Authorization{AccessKeyID: c.key, SignedHeaders: signed, Signature: sig}.header())
+	return req
+}
+
+// header writes a back as the Authorization header, the way the SDK does.
+func (a v3Authorization) header() string {
+	return v3Algorithm + " Credential=" + a.AccessKeyID + ",SignedHeaders=" + strings.Join(a.SignedHeaders, ";") + ",Signature=" + a.Signature
+}
+
+// newWireRequest is a POST as the server could receive it off the wire,
+// with any raw query, body and (when not empty) Authorization and
+// Content-Type headers, which net/http would not build from a URL.
+func newWireRequest(rawQuery, authz, contentType string, body []byte) *http.Request {
+	req := &http.Request{
+		Method:     http.MethodPost,
+		URL:        &url.URL{Path: "/", RawQuery: rawQuery},
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1, ProtoMinor: 1,
+		Header:        http.Header{},
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)),
+		Host:          "127.0.0.1:1",
+	}
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
 	return req
 }
 

@@ -3,6 +3,7 @@ package simulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -55,6 +56,15 @@ func regionClient(t *testing.T, region string, fleet []Instance) (*Server, *ecs.
 	return s, newClient(t, endpoint, clientOpts{})
 }
 
+// generatedClient is regionClient for a fleet of n instances that
+// GenerateFleet makes with seed, which it returns too.
+func generatedClient(t *testing.T, region string, n int, seed int64) ([]Instance, *Server, *ecs.Client) {
+	t.Helper()
+	fleet := GenerateFleet(region, n, seed)
+	s, c := regionClient(t, region, fleet)
+	return fleet, s, c
+}
+
 // newClient builds the real SDK client against the simulator at endpoint.
 func newClient(t *testing.T, endpoint string, o clientOpts) *ecs.Client {
 	t.Helper()
@@ -96,6 +106,17 @@ func newClient(t *testing.T, endpoint string, o clientOpts) *ecs.Client {
 	return c
 }
 
+// sdkBody makes one call with the SDK, with default runtime options, and
+// returns the body of the answer.
+func sdkBody[Req, Body any, Resp interface{ GetBody() Body }](ctx context.Context, call func(context.Context, Req, *dara.RuntimeOptions) (Resp, error), req Req) (Body, error) {
+	resp, err := call(ctx, req, &dara.RuntimeOptions{})
+	if err != nil {
+		var none Body
+		return none, err
+	}
+	return resp.GetBody(), nil
+}
+
 // statusQuery is one DescribeInstanceStatus call; zero fields are left out.
 type statusQuery struct {
 	region, zone   string
@@ -121,11 +142,7 @@ func describe(ctx context.Context, c *ecs.Client, q statusQuery) (*ecs.DescribeI
 	for _, id := range q.ids {
 		req.InstanceId = append(req.InstanceId, tea.String(id))
 	}
-	resp, err := c.DescribeInstanceStatusWithContext(ctx, req, &dara.RuntimeOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return resp.Body, nil
+	return sdkBody(ctx, c.DescribeInstanceStatusWithContext, req)
 }
 
 // mustDescribe is describe that fails the test on error.
@@ -138,6 +155,16 @@ func mustDescribe(t *testing.T, c *ecs.Client, q statusQuery) *ecs.DescribeInsta
 	return body
 }
 
+// fullStatus makes one DescribeInstancesFullStatus call with the SDK.
+func fullStatus(c *ecs.Client, req *ecs.DescribeInstancesFullStatusRequest) (*ecs.DescribeInstancesFullStatusResponseBody, error) {
+	return sdkBody(context.Background(), c.DescribeInstancesFullStatusWithContext, req)
+}
+
+// historyEvents makes one DescribeInstanceHistoryEvents call with the SDK.
+func historyEvents(c *ecs.Client, req *ecs.DescribeInstanceHistoryEventsRequest) (*ecs.DescribeInstanceHistoryEventsResponseBody, error) {
+	return sdkBody(context.Background(), c.DescribeInstanceHistoryEventsWithContext, req)
+}
+
 // pageIDs lists a page's instance IDs.
 func pageIDs(b *ecs.DescribeInstanceStatusResponseBody) []string {
 	var ids []string
@@ -146,6 +173,28 @@ func pageIDs(b *ecs.DescribeInstanceStatusResponseBody) []string {
 	}
 	for _, s := range b.InstanceStatuses.InstanceStatus {
 		ids = append(ids, tea.StringValue(s.InstanceId))
+	}
+	return ids
+}
+
+// fullStatusLines reads a page as "ID status health [eventID:type:status:notBefore …]".
+func fullStatusLines(b *ecs.DescribeInstancesFullStatusResponseBody) []string {
+	var out []string
+	for _, it := range b.InstanceFullStatusSet.InstanceFullStatusType {
+		line := fmt.Sprintf("%s %s %s", *it.InstanceId, *it.Status.Name, *it.HealthStatus.Name)
+		for _, e := range it.ScheduledSystemEventSet.ScheduledSystemEventType {
+			line += fmt.Sprintf(" %s:%s:%s:%s", *e.EventId, *e.EventType.Name, *e.EventCycleStatus.Name, *e.NotBefore)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// eventIDs lists a page's event IDs.
+func eventIDs(b *ecs.DescribeInstanceHistoryEventsResponseBody) []string {
+	var ids []string
+	for _, e := range b.InstanceSystemEventSet.InstanceSystemEventType {
+		ids = append(ids, *e.EventId)
 	}
 	return ids
 }

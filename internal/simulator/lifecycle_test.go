@@ -13,17 +13,14 @@ import (
 func TestServeHTTPWorksWithoutStart(t *testing.T) {
 	const region = "cn-hangzhou"
 	s := New(Config{Credentials: testCredentials(), Regions: map[string][]Instance{region: GenerateFleet(region, 3, 1)}})
-	req := newV3Request(t, "example.test", rawV3{query: url.Values{"RegionId": {region}}})
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
+	rec := serve(s, newV3Request(t, "example.test", rawV3{query: url.Values{"RegionId": {region}}}))
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"TotalCount":3`) {
 		t.Errorf("got %d %s", rec.Code, rec.Body.String())
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	rec = httptest.NewRecorder()
-	s.ServeHTTP(rec, newV3Request(t, "example.test", rawV3{query: url.Values{"RegionId": {region}}}))
+	rec = serve(s, newV3Request(t, "example.test", rawV3{query: url.Values{"RegionId": {region}}}))
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("after Close: status %d, want 503", rec.Code)
 	}

@@ -85,6 +85,37 @@ func (rf *regionFleet) pick(ids []string, zone string) []*Instance {
 	return out
 }
 
+// selection is the part of the listing q asks for: the instances q.ids
+// names, in that order, or else the listing; in q.zone when that is set;
+// and only those keep keeps when keep is set.
+func (rf *regionFleet) selection(q listQuery, keep func(*Instance) bool) []*Instance {
+	list := rf.listing(q.zone)
+	if q.ids != nil {
+		list = rf.pick(q.ids, q.zone)
+	}
+	if keep == nil {
+		return list
+	}
+	var kept []*Instance
+	for _, p := range list {
+		if keep(p) {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
+// pendingEvents are the region's pending events by instance ID.
+func (rf *regionFleet) pendingEvents() map[string][]Event {
+	pending := map[string][]Event{}
+	for _, e := range rf.events {
+		if e.pending() {
+			pending[e.InstanceID] = append(pending[e.InstanceID], e)
+		}
+	}
+	return pending
+}
+
 // putEvent replaces the event with e's ID, or appends e.
 func (rf *regionFleet) putEvent(e Event) {
 	if i := slices.IndexFunc(rf.events, func(old Event) bool { return old.ID == e.ID }); i >= 0 {
