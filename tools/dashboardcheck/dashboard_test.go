@@ -9,14 +9,19 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ecs-exporter/aliyun_ecs_exporter/tools/promrule"
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
-	"github.com/grafana/grafana-foundation-sdk/go/cog/plugins"
+	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
+	"github.com/grafana/grafana-foundation-sdk/go/stat"
+	"github.com/grafana/grafana-foundation-sdk/go/statetimeline"
+	"github.com/grafana/grafana-foundation-sdk/go/table"
+	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 )
 
 const (
@@ -24,7 +29,65 @@ const (
 	dashboardPath = root + "/dashboards/aliyun-ecs.json"
 )
 
-func init() { plugins.RegisterDefaultPlugins() }
+// The Foundation SDK decodes a panel's options strictly only for a panel
+// type registered with its runtime, and a query only for a registered
+// datasource type; for any other it falls back to a lenient json.Unmarshal.
+// cog/plugins.RegisterDefaultPlugins would register all 40 of them, and
+// compile them: about 45 s of CPU on a cold build cache, for panels this
+// dashboard does not have. So these are the ones it uses, and
+// TestEveryPanelAndQueryTypeIsRegistered fails when it uses another.
+var (
+	panelTypes = []variants.PanelcfgConfig{
+		stat.VariantConfig(), statetimeline.VariantConfig(), table.VariantConfig(), timeseries.VariantConfig(),
+	}
+	queryTypes = []variants.DataqueryConfig{prometheus.VariantConfig()}
+)
+
+func init() {
+	runtime := cog.NewRuntime()
+	for _, v := range panelTypes {
+		runtime.RegisterPanelcfgVariant(v)
+	}
+	for _, v := range queryTypes {
+		runtime.RegisterDataqueryVariant(v)
+	}
+}
+
+func TestEveryPanelAndQueryTypeIsRegistered(t *testing.T) {
+	var d struct {
+		Panels []struct {
+			Type       string `json:"type"`
+			Datasource struct {
+				Type string `json:"type"`
+			} `json:"datasource"`
+			Targets []struct {
+				Datasource struct {
+					Type string `json:"type"`
+				} `json:"datasource"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(readDashboard(t), &d); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range d.Panels {
+		if _, ok := cog.ConfigForPanelcfgVariant(p.Type); !ok && p.Type != "row" {
+			t.Errorf("panels[%d] is a %q panel, whose options decode strictly only when its VariantConfig is in panelTypes", i, p.Type)
+		}
+		if p.Type == "row" {
+			continue
+		}
+		types := []string{p.Datasource.Type}
+		for _, q := range p.Targets {
+			types = append(types, q.Datasource.Type)
+		}
+		for _, typ := range types {
+			if !slices.ContainsFunc(queryTypes, func(v variants.DataqueryConfig) bool { return v.Identifier == typ }) {
+				t.Errorf("panels[%d] queries a %q datasource, whose queries decode strictly only when its VariantConfig is in queryTypes", i, typ)
+			}
+		}
+	}
+}
 
 // strictErr turns what a Foundation SDK UnmarshalJSONStrict returned into a
 // plain error: on success they return a non-nil error holding an empty
