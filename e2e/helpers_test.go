@@ -22,8 +22,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "aliyun_ecs_exporter")
-	// Static, as `make build` builds it and as the container image needs it.
-	build := exec.Command("go", "build", "-o", binary, "..")
+	// Static and -trimpath, as `make build` builds it and as the container
+	// image needs it (make test compiles its packages in the same way first).
+	build := exec.Command("go", "build", "-trimpath", "-o", binary, "..")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
