@@ -24,6 +24,7 @@ import (
 // resolution, then runs every query of the dashboard and every recording
 // rule, and checks that a subscription 200 days away never alerted.
 func TestStackAlertsOnAStoppedInstanceAndServesTheDashboard(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	t.Run("the lifecycle alerts reach the webhook for the marked instances", s.testLifecycleAlerts)
 	t.Run("EcsInstanceStopped reaches the webhook and resolves", s.testStoppedAlert)

@@ -105,6 +105,7 @@ func checkMachine(t *testing.T, path string, machine elf.Machine) {
 // one for Yitian (g8y, c8y, r8y) instances, under qemu-user: it must report
 // its version and revision, and serve every instance of the demo fleet.
 func TestArm64BinaryServesTheDemoFleetUnderQemu(t *testing.T) {
+	t.Parallel()
 	qemu := lookQemuAarch64(t)
 	bin := crossBinary(t, "arm64")
 	checkMachine(t, bin, elf.EM_AARCH64)

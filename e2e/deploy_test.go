@@ -23,6 +23,7 @@ func run(t *testing.T, name string, args ...string) (stdout, stderr string) {
 }
 
 func TestPromtoolAcceptsTheShippedConfigRulesAndRuleTests(t *testing.T) {
+	t.Parallel()
 	promtool := lookTool(t, "promtool", "prometheus")
 	out, _ := run(t, promtool, "check", "config", repoPath(t, "deploy/prometheus/prometheus.yml"))
 	if !strings.Contains(out, "2 rule files found") {

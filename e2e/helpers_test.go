@@ -1,5 +1,10 @@
 // Package e2e runs the built exporter binary as a user would: as a process,
 // configured by flags and environment, scraped over HTTP.
+//
+// The slow tests that mostly wait (on Prometheus and Alertmanager, buildah,
+// qemu or Python) call t.Parallel, so they run side by side once the others
+// are done; make test lets 8 run at once (-parallel 8). Tests whose
+// assertions hang on timing (shared sweeps, shutdown) stay serial.
 package e2e
 
 import (

@@ -72,6 +72,7 @@ type imageConfig struct {
 // --demo and scrapes it, and reads the uid of the process serving /metrics
 // from /proc.
 func TestImageBuildsFromScratchAndServesMetricsAsNobody(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("buildah --isolation chroot needs root here; `make test` runs as root in CI")
 	}

@@ -23,6 +23,7 @@ var secretsInScan = []string{secSecret, secToken, secExpiredSecret, secExpiredTo
 type scanned struct{ what, text string }
 
 func TestSecretsNeverAppearInLogsMetricsPagesOrErrors(t *testing.T) {
+	t.Parallel()
 	sim, base, _ := secSimulator(t)
 	var outputs []scanned
 	regions := []string{"--aliyun.region=cn-hangzhou", "--aliyun.region=eu-central-1", "--aliyun.region=xx-nowhere-1"}

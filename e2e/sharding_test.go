@@ -79,6 +79,7 @@ func queryVector(t *testing.T, prom, query string) []map[string]string {
 }
 
 func TestProbeShardingSplitsTargetsBetweenTwoPrometheusServers(t *testing.T) {
+	t.Parallel()
 	promBin := lookTool(t, "prometheus", "prometheus")
 	regions := []string{"cn-hangzhou", "eu-central-1", "ap-southeast-1"}
 	configFile, env, _ := twoAccounts(t, regions)

@@ -27,6 +27,7 @@ func python(t *testing.T) string {
 }
 
 func TestStandInPassesItsOwnSignatureVectors(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command(python(t), "-m", "unittest", "-q")
 	cmd.Dir = repoPath(t, "e2e/standin")
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
