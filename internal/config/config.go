@@ -255,5 +255,10 @@ func ParseEndpoint(s string) (*url.URL, error) {
 		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil || u.Fragment != "" || u.Opaque != "" {
 		return nil, fmt.Errorf("%q must be http:// or https:// followed by host[:port] and nothing else, e.g. http://127.0.0.1:8080 or https://ecs-vpc.cn-hangzhou.aliyuncs.com", s)
 	}
+	// url.Parse lets through a host with characters past ASCII, control
+	// characters among them (U+0080 to U+009F), which the SDK cannot send.
+	if strings.IndexFunc(u.Host, func(r rune) bool { return r <= ' ' || r >= 0x7f }) >= 0 {
+		return nil, fmt.Errorf("%q: the host must be plain ASCII, without spaces or control characters (an international domain name in its xn-- form)", s)
+	}
 	return u, nil
 }

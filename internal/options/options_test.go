@@ -28,6 +28,7 @@ func TestBadFlagValuesAreRefusedQuotedWithWhatTheFlagAccepts(t *testing.T) {
 		{"aliyun.max-retries", []string{"-1"}, nil},
 		{"aliyun.endpoint", []string{"127.0.0.1:8080", "ftp://127.0.0.1"}, []string{"http://"}},
 		{"aliyun.endpoint", []string{"http://127.0.0.1:8080/api"}, nil},
+		{"aliyun.endpoint", []string{"http://\u0098", "https://ecs.exämple.com"}, []string{"plain ASCII", "xn--"}},
 		{"collector.timeout", []string{"0s"}, []string{"above 0"}},
 		{"collector.timeout-offset", []string{"soon"}, []string{"duration"}},
 		{"collector.cache-ttl", []string{"-5s"}, []string{"0 or more"}},
