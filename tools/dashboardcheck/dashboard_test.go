@@ -29,20 +29,26 @@ func readDashboard(t *testing.T) []byte {
 
 // panel is the part of a panel these tests read.
 type panel struct {
-	ID          int    `json:"id"`
-	Type        string `json:"type"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Repeat      string `json:"repeat"`
+	ID          int        `json:"id"`
+	Type        string     `json:"type"`
+	Title       string     `json:"title"`
+	Description string     `json:"description"`
+	Repeat      string     `json:"repeat"`
+	Datasource  datasource `json:"datasource"`
 	Targets     []struct {
-		Expr   string `json:"expr"`
-		Format string `json:"format"`
+		Expr       string     `json:"expr"`
+		Format     string     `json:"format"`
+		Datasource datasource `json:"datasource"`
 	} `json:"targets"`
 	FieldConfig struct {
 		Defaults struct {
 			Unit string `json:"unit"`
 		} `json:"defaults"`
 	} `json:"fieldConfig"`
+}
+
+type datasource struct {
+	Type string `json:"type"`
 }
 
 type dashboardDoc struct {

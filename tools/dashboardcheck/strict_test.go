@@ -43,28 +43,12 @@ func init() {
 }
 
 func TestEveryPanelAndQueryTypeIsRegistered(t *testing.T) {
-	var d struct {
-		Panels []struct {
-			Type       string `json:"type"`
-			Datasource struct {
-				Type string `json:"type"`
-			} `json:"datasource"`
-			Targets []struct {
-				Datasource struct {
-					Type string `json:"type"`
-				} `json:"datasource"`
-			} `json:"targets"`
-		} `json:"panels"`
-	}
-	if err := json.Unmarshal(readDashboard(t), &d); err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range d.Panels {
-		if _, ok := cog.ConfigForPanelcfgVariant(p.Type); !ok && p.Type != "row" {
-			t.Errorf("panels[%d] is a %q panel, whose options decode strictly only when its VariantConfig is in panelTypes", i, p.Type)
-		}
+	for i, p := range parseDoc(t, readDashboard(t)).Panels {
 		if p.Type == "row" {
 			continue
+		}
+		if _, ok := cog.ConfigForPanelcfgVariant(p.Type); !ok {
+			t.Errorf("panels[%d] is a %q panel, whose options decode strictly only when its VariantConfig is in panelTypes", i, p.Type)
 		}
 		types := []string{p.Datasource.Type}
 		for _, q := range p.Targets {
