@@ -8,7 +8,7 @@
 #   make release    dist/: reproducible tarballs for linux/amd64 and linux/arm64, sha256sums.txt
 #   make image      the container image: with buildah, one manifest for amd64 and arm64
 #   make generate   regenerate deploy/kubernetes/base/prometheusrule.yaml
-#   make fuzz       run every fuzz target for FUZZTIME each (default 1s, as in make test)
+#   make fuzz       run every fuzz target, coverage-guided, for FUZZTIME each (default 10s)
 #   make vulncheck  govulncheck against an offline copy of the Go vulnerability database
 #   make staticcheck  the pinned staticcheck over the exporter and tools/ (also run by make test)
 
@@ -25,13 +25,14 @@ LDFLAGS  := -s -w -X $(PKG).Version=$(VERSION) -X $(PKG).Revision=$(REVISION) \
 # Tests run with the vendor credential chain pinned to this machine: no ECS
 # metadata server, no aliyun CLI profile, an empty HOME, no proxies. The Go
 # caches are named explicitly so that the empty HOME does not empty them.
-TEST_ENV   = GOCACHE=$(GOCACHE_DIR) GOMODCACHE=$(shell $(GO) env GOMODCACHE) \
-             GOPATH=$(shell $(GO) env GOPATH) \
+TEST_ENV   = GOCACHE=$(GOCACHE_DIR) GOMODCACHE=$(GOMODCACHE_DIR) GOPATH=$(GOPATH_DIR) \
              ALIBABA_CLOUD_ECS_METADATA_DISABLED=true ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true \
              HTTP_PROXY= HTTPS_PROXY= http_proxy= https_proxy= ALL_PROXY= all_proxy= \
              ALIBABA_CLOUD_ACCESS_KEY_ID= ALIBABA_CLOUD_ACCESS_KEY_SECRET= ALIBABA_CLOUD_SECURITY_TOKEN=
 
-GOCACHE_DIR := $(shell $(GO) env GOCACHE)
+GOCACHE_DIR    := $(shell $(GO) env GOCACHE)
+GOMODCACHE_DIR := $(shell $(GO) env GOMODCACHE)
+GOPATH_DIR     := $(shell $(GO) env GOPATH)
 
 # make test builds everything in two configurations, so that the standard
 # library and every dependency compile once for each, not once per tool:
@@ -132,24 +133,32 @@ vet:
 vet-tools:
 	cd tools && env $(HOST_ENV) $(SIDE) $(GO) vet $(TOOL_GCFLAGS) ./...
 
+# build-tools builds, with go build in the module directory $(3), the
+# commands $(5) into $(TOOLS_CACHE)/$(1)-$(2), where $(2) is a hash of what
+# pins them, unless that directory is there, and deletes the builds of
+# other hashes. $(4) is what go build's environment adds; $$tmp is a
+# directory deleted after.
+TOOLS_CACHE := $(dir $(GOCACHE_DIR))aliyun_ecs_exporter-tools
+define build-tools
+@if [ ! -d $(TOOLS_CACHE)/$(1)-$(2) ]; then \
+	echo ">> building $(1) ($(3)) into $(TOOLS_CACHE)/$(1)-$(2)"; \
+	tmp=$$(mktemp -d); mkdir -p $(TOOLS_CACHE); \
+	(cd $(3) && env $(HOST_ENV) $(4) $(SIDE) $(GO) build -o $$tmp/bin/ $(5)) && \
+		rm -rf $(TOOLS_CACHE)/$(1)-* && mv $$tmp/bin $(TOOLS_CACHE)/$(1)-$(2); rc=$$?; \
+	rm -rf $$tmp; exit $$rc; \
+fi
+endef
+
 # lint-tools builds staticcheck and govulncheck, at the versions that
 # tools/lint/go.mod pins (its tool directives), in one go build, so that the
-# golang.org/x/tools they share compiles once, into LINT_TOOLS: a directory
-# beside GOCACHE named for a hash of that go.mod and go.sum, kept across
+# golang.org/x/tools they share compiles once, into LINT_TOOLS, kept across
 # runs. The first build downloads about 10 MB of modules and takes about a
 # minute of CPU.
 LINT_TOOLS_KEY := $(shell cat tools/lint/go.mod tools/lint/go.sum | sha256sum | cut -c1-12)
-LINT_TOOLS     ?= $(dir $(GOCACHE_DIR))aliyun_ecs_exporter-tools/lint-$(LINT_TOOLS_KEY)
+LINT_TOOLS     := $(TOOLS_CACHE)/lint-$(LINT_TOOLS_KEY)
 
 lint-tools:
-	@if [ ! -x $(LINT_TOOLS)/staticcheck ] || [ ! -x $(LINT_TOOLS)/govulncheck ]; then \
-		echo ">> building staticcheck and govulncheck (tools/lint/go.mod) into $(LINT_TOOLS)"; \
-		tmp=$$(mktemp -d); mkdir -p $(dir $(LINT_TOOLS)); \
-		(cd tools/lint && env $(HOST_ENV) $(SIDE) $(GO) build -o $$tmp/lint/ \
-			honnef.co/go/tools/cmd/staticcheck golang.org/x/vuln/cmd/govulncheck) && \
-			rm -rf $(dir $(LINT_TOOLS))lint-* && mv $$tmp/lint $(LINT_TOOLS); rc=$$?; \
-		rm -rf $$tmp; exit $$rc; \
-	fi
+	$(call build-tools,lint,$(LINT_TOOLS_KEY),tools/lint,,honnef.co/go/tools/cmd/staticcheck golang.org/x/vuln/cmd/govulncheck)
 
 # staticcheck runs the pinned staticcheck (default checks) over the
 # exporter's module and tools/. A finding that is wrong for us is silenced
@@ -173,9 +182,8 @@ staticcheck: lint-tools
 # whole when it ends; a stage starts once what it reuses is compiled (the
 # unit and end-to-end tests after race-build, the end-to-end tests also
 # after vet and arm64, for instance), so that no two compile the same
-# packages. On 2
-# cores this is what keeps a cold run short: the end-to-end tests and the
-# downloads leave the CPU idle for long stretches.
+# packages. On 2 cores this is what keeps a cold run short: the end-to-end
+# tests and the downloads leave the CPU idle for long stretches.
 TEST_JOBS ?= 12
 
 test: deps
@@ -266,13 +274,13 @@ fuzz:
 # machine, where it happened here about once in four runs of a target.
 FUZZ_SMOKE ?= 2000
 
-MODULE := $(shell sed -n 's/^module //p' go.mod)
+MODULE     := $(shell sed -n 's/^module //p' go.mod)
+FUZZ_PKGS  := $(sort $(foreach t,$(FUZZ_TARGETS),$(firstword $(subst :, ,$(t)))))
 
 fuzz-smoke:
 	@home=$$(mktemp -d); own=$$(mktemp -d); bin=$(or $(TEST_BIN),$$own); rc=0; \
-	for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t#*:}; exe=$$bin/$$(basename $$pkg).test; \
-		if [ ! -x $$exe ]; then \
-			env $(TEST_ENV) $(RACE_ENV) $(SIDE) $(GO) test -race $(TEST_FLAGS) -c -o $$exe $$pkg || { rc=1; break; }; fi; \
+	$(if $(TEST_BIN),,env $(TEST_ENV) $(RACE_ENV) $(GO) test -race $(TEST_FLAGS) -c -o $$own/ $(FUZZ_PKGS) || rc=1;) \
+	[ $$rc = 0 ] && for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t#*:}; exe=$$bin/$$(basename $$pkg).test; \
 		if (cd $$pkg && env $(TEST_ENV) HOME=$$home $(SIDE) $$exe -test.run='^$$' -test.fuzz="^$$name\$$" \
 				-test.fuzztime=$(FUZZ_SMOKE)x -test.fuzzcachedir=$(GOCACHE_DIR)/fuzz/$(MODULE)/$${pkg#./} \
 				-test.paniconexit0 -test.timeout=5m >$$own/out 2>&1); then \
@@ -324,8 +332,8 @@ generate:
 
 # dashboard-linter builds tools/dashboard-linter (the rules of the
 # grafana/dashboard-linter pinned in its go.mod) once into DASHBOARD_LINTER,
-# in a cache directory next to GOCACHE, named for the pinned version and a
-# hash of the module's files; tools/dashboardcheck runs that binary. It
+# with build-tools, named for the pinned version and a hash of the module's
+# files; tools/dashboardcheck runs that binary. It
 # builds with a module cache of its own, deleted after, so that its
 # dependencies' modules (Loki, Prometheus, gRPC; about 0.45 GB) never stay
 # in the Go module cache; it compiles in the shared build cache, in the
@@ -334,18 +342,10 @@ generate:
 # Go trims of what goes unused).
 DASHBOARD_LINTER_DIR := tools/dashboard-linter
 DASHBOARD_LINTER_KEY := $(shell sed -n 's,^[^/]*github.com/grafana/dashboard-linter \(v[^ ]*\).*,\1,p' $(DASHBOARD_LINTER_DIR)/go.mod)-$(shell cat $(DASHBOARD_LINTER_DIR)/go.mod $(DASHBOARD_LINTER_DIR)/go.sum $(DASHBOARD_LINTER_DIR)/*.go | sha256sum | cut -c1-12)
-DASHBOARD_LINTER     ?= $(dir $(shell $(GO) env GOCACHE))aliyun_ecs_exporter-tools/dashboard-linter-$(DASHBOARD_LINTER_KEY)
+DASHBOARD_LINTER     := $(TOOLS_CACHE)/dashboard-linter-$(DASHBOARD_LINTER_KEY)/dashboard-linter
 
 dashboard-linter:
-	@if [ ! -x $(DASHBOARD_LINTER) ]; then \
-		echo ">> building $(DASHBOARD_LINTER_DIR) into $(DASHBOARD_LINTER)"; \
-		tmp=$$(mktemp -d); mkdir -p $(dir $(DASHBOARD_LINTER)); \
-		(cd $(DASHBOARD_LINTER_DIR) && env $(HOST_ENV) GOMODCACHE=$$tmp/mod $(SIDE) \
-			$(GO) build -modcacherw $(TOOL_GCFLAGS) -o $$tmp/dashboard-linter .) && \
-			rm -f $(dir $(DASHBOARD_LINTER))dashboard-linter-* && \
-			mv $$tmp/dashboard-linter $(DASHBOARD_LINTER); rc=$$?; \
-		rm -rf $$tmp; exit $$rc; \
-	fi
+	$(call build-tools,dashboard-linter,$(DASHBOARD_LINTER_KEY),$(DASHBOARD_LINTER_DIR),GOMODCACHE=$$tmp/mod,-modcacherw $(TOOL_GCFLAGS) .)
 
 # lint-dashboard runs the pinned dashboard-linter (also run by make test).
 lint-dashboard: dashboard-linter
