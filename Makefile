@@ -103,7 +103,9 @@ build:
 # (prometheus-alertmanager, amtool), buildah (the image test), systemd
 # (systemd-analyze, for the unit file), qemu-user (qemu-aarch64, which
 # runs the arm64 binary in the arm64 test) and chromium with
-# fonts-dejavu-core (headless, for the screenshot of /status). The tools/
+# fonts-dejavu-core (headless, for the screenshot of /status), gcc (cgo,
+# which go test -race needs) and python3 (the independent API stand-in,
+# e2e/standin). The tools/
 # modules download their dependencies as their tests build, and so does the
 # exporter's: the go commands of make test fetch what they need as they
 # start, side by side, instead of one `go mod download` first.
@@ -115,6 +117,8 @@ deps:
 	command -v qemu-aarch64 >/dev/null || missing="$$missing qemu-user"; \
 	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
 	command -v chromium >/dev/null || missing="$$missing chromium fonts-dejavu-core"; \
+	command -v gcc >/dev/null || missing="$$missing gcc libc6-dev"; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
 	if [ -n "$$missing" ]; then \
 		echo ">> installing$$missing from apt"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
